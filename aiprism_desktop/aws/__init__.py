@@ -1,0 +1,1 @@
+"""AWS access shared by the Bedrock provider and S3 export: sessions, regions, endpoints."""

@@ -1,0 +1,1 @@
+"""Qt-free domain and engine: documents, findings, review state, prompts, export."""

@@ -1,0 +1,178 @@
+"""The document model: Document → Sections → Blocks.
+
+This module holds the data types only; reading a .docx into them is ``core.ooxml.reader``
+(``load_document`` below is the public entry point). Every block knows where it lives in the
+package (part name + ordinal of its ``w:p`` in that part) so export can find it again without
+guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class BlockKind(StrEnum):
+    """What kind of visible content a block is."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE_CELL = "table_cell"
+    TEXT_BOX = "text_box"
+    FOOTNOTE = "footnote"
+    ENDNOTE = "endnote"
+
+
+class SectionKind(StrEnum):
+    """Where a section came from."""
+
+    PREAMBLE = "preamble"  # text before the first heading
+    BODY = "body"
+    NOTES = "notes"  # footnotes and endnotes, appended as a marked appendix
+
+
+@dataclass(frozen=True, slots=True)
+class BlockLocation:
+    """Where a block lives: the package part and the ordinal of its ``w:p`` in that part.
+
+    The ordinal counts every ``w:p`` element of the part in document order (``root.iter(w:p)``),
+    including those in tables, text boxes, content controls and ``mc:Fallback`` copies, so the
+    exporter can find the same element again by iterating the same way.
+    """
+
+    part: str  # e.g. "word/document.xml", "word/footnotes.xml"
+    paragraph_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableCellRef:
+    """Position of a table-cell paragraph: which table (document order), row and column."""
+
+    table_index: int
+    row: int
+    column: int
+    depth: int = 1  # 1 = top-level table, 2 = table nested in a cell, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph-level unit of visible text.
+
+    ``text`` is exactly the concatenation of the paragraph's text nodes in the accept-all view,
+    as produced by ``core.ooxml.text.paragraph_text``; character offsets in anchors index into
+    it. ``label`` is computed list numbering ("1.", "a)", "•") that Word renders but that is
+    not part of the runs, so it is kept apart from ``text``.
+    """
+
+    id: str
+    kind: BlockKind
+    text: str
+    location: BlockLocation
+    style: str = ""
+    label: str = ""
+    heading_level: int | None = None
+    table_cell: TableCellRef | None = None
+
+    @property
+    def display_text(self) -> str:
+        """Text as a reader sees it, with the list label in front."""
+        return f"{self.label} {self.text}" if self.label else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled run of blocks between two headings."""
+
+    id: str
+    title: str
+    level: int
+    kind: SectionKind
+    blocks: tuple[Block, ...]
+    heading_block_id: str | None = None  # the heading paragraph itself, when there is one
+
+    @property
+    def text(self) -> str:
+        """The section body as plain text, one block per line (list labels included)."""
+        return "\n".join(block.display_text for block in self.blocks)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of title and body: the cache key part that changes when the section changes."""
+        digest = hashlib.sha256()
+        digest.update(self.title.encode("utf-8"))
+        digest.update(b"\x00")
+        digest.update(self.text.encode("utf-8"))
+        return digest.hexdigest()
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the section has a heading but no body text (kept, but marked)."""
+        return not any(block.text.strip() for block in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingComment:
+    """A comment that was already in the document."""
+
+    id: str
+    author: str
+    text: str
+    anchored_text: str
+    initials: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentWarning:
+    """Something the reviewer should know about how the document was read."""
+
+    code: str  # stable, e.g. "TRACKED_CHANGES", "TEXT_BOXES", "MACROS_DROPPED"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed document, ready for review."""
+
+    path: Path
+    sha256: str
+    title: str
+    sections: tuple[Section, ...]
+    warnings: tuple[DocumentWarning, ...] = ()
+    comments: tuple[ExistingComment, ...] = ()
+    source_format: str = "docx"  # docx | docm | dotx | dotm
+    core_properties: dict[str, str] = field(default_factory=dict)
+
+    def section(self, section_id: str) -> Section:
+        """Return the section with this id; KeyError when there is none."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def block(self, block_id: str) -> Block:
+        """Return the block with this id; KeyError when there is none."""
+        for section in self.sections:
+            for block in section.blocks:
+                if block.id == block_id:
+                    return block
+        raise KeyError(block_id)
+
+    @property
+    def outline(self) -> tuple[tuple[int, str], ...]:
+        """(level, title) of every section, in order."""
+        return tuple((s.level, s.title) for s in self.sections)
+
+
+def load_document(path: Path | str) -> Document:
+    """Open a .docx (or .docm/.dotx/.dotm) safely and split it into sections.
+
+    Raises a ``DocumentError`` subclass, with a stable code and a reviewer-facing message, for
+    anything that cannot be reviewed.
+    """
+    from aiprism_desktop.core.ooxml.reader import read_document
+
+    return read_document(Path(path))

@@ -1,0 +1,1 @@
+"""Export: reviewed .docx (comments, tracked changes) and reports."""

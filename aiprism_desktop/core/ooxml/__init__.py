@@ -1,0 +1,1 @@
+"""Low-level WordprocessingML (.docx) reading and writing helpers, built on lxml."""

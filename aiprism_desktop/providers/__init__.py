@@ -1,0 +1,1 @@
+"""Reviewers behind one protocol: offline rules, Claude on Bedrock, the team backend."""

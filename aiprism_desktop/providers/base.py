@@ -1,0 +1,143 @@
+"""The small Reviewer protocol every provider implements, and its request/response types.
+
+The engine owns caching, persistence, concurrency, progress and cancellation; a provider only
+turns one request into one result (or one streamed chat answer) and raises ``ProviderError``
+subclasses from ``core.errors`` when it cannot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.core.finding_schema import FindingDraft
+from aiprism_desktop.core.frameworks import Framework
+from aiprism_desktop.core.prompts import Prompt
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderInfo:
+    """What the engine and UI need to know about a provider."""
+
+    name: str  # "offline" | "bedrock" | "backend" | test names
+    display_name: str
+    needs_network: bool
+    needs_credentials: bool
+    max_concurrency: int
+    models: tuple[str, ...] = ()  # the model chain, in order, when there is one
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One call to one model (or backend), as shown in the attempt log."""
+
+    model: str
+    outcome: str  # "ok" or an outcome class: "retry", "fallback", "disabled", "shrink", "abort"
+    latency_ms: float
+    error_code: str = ""
+    message: str = ""
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionReviewRequest:
+    """Review one section of a document against a framework."""
+
+    document: Document
+    section: Section
+    framework: Framework
+    prompt: Prompt
+
+
+@dataclass(frozen=True, slots=True)
+class SectionReviewResult:
+    """Validated findings for one section and how they were obtained."""
+
+    drafts: tuple[FindingDraft, ...]
+    model: str  # the model (or rule engine version) that produced the answer
+    attempts: tuple[Attempt, ...] = ()
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """One turn of the chat history."""
+
+    role: Literal["user", "assistant"]
+    text: str
+    model: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """A question about the document, grounded in the outline, section and selection."""
+
+    document: Document
+    question: str
+    framework: Framework
+    section_id: str | None = None
+    selected_text: str = ""
+    history: tuple[ChatMessage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChatEvent:
+    """A piece of a streamed chat answer.
+
+    ``restarted`` tells the UI to discard the text received so far: the stream failed midway
+    and the answer starts again from scratch on ``model``.
+    """
+
+    kind: Literal["delta", "restarted", "done"]
+    text: str = ""
+    model: str = ""
+    attempts: tuple[Attempt, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelState:
+    """Availability of one model of a chain."""
+
+    model: str
+    state: Literal["ready", "cooling_down", "disabled"]
+    detail: str = ""
+    until: str | None = None  # ISO time a cooldown ends
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """Result of a health check."""
+
+    reachable: bool
+    detail: str = ""
+    models: tuple[ModelState, ...] = field(default_factory=tuple)
+
+
+@runtime_checkable
+class Reviewer(Protocol):
+    """A source of findings and chat answers."""
+
+    @property
+    def info(self) -> ProviderInfo:
+        """Static facts about this provider."""
+        ...
+
+    async def review_section(self, request: SectionReviewRequest) -> SectionReviewResult:
+        """Review one section; raise a ``ProviderError`` subclass on failure, never invent."""
+        ...
+
+    def chat(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
+        """Stream an answer to a question about the document."""
+        ...
+
+    async def health(self) -> Health:
+        """Whether the provider can be used now (drives the online state and outbox drain)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release resources; calling it twice is harmless."""
+        ...
