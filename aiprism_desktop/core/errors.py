@@ -108,3 +108,27 @@ class ReviewStateError(AIPrismError):
 
     code = "REVIEW_STATE"
     default_message = "That action does not apply to this finding."
+
+
+class SectionTooLargeError(ProviderError):
+    """The section does not fit the model's output or context even at its limits.
+
+    The engine reacts by splitting the section into parts and reviewing each part.
+    """
+
+    code = "SECTION_TOO_LARGE"
+    default_message = "This section is too long to review in one request."
+
+
+class InternalError(AIPrismError):
+    """A bug in AI-Prism: reported honestly, with the technical detail for a bug report."""
+
+    code = "INTERNAL_ERROR"
+    default_message = "AI-Prism hit an internal error. The details are in the log."
+
+
+class DataFormatError(AIPrismError):
+    """Stored or transmitted review data (findings, events, cache entries) cannot be decoded."""
+
+    code = "DATA_FORMAT"
+    default_message = "Saved review data is damaged or comes from an incompatible version."

@@ -1,0 +1,138 @@
+"""The JSON report: everything about a review, machine-readable.
+
+Document metadata (file name, sha256, warnings), sections, every finding with its decision,
+edits (original values) and provenance (origin, model or rule, prompt version, framework,
+attempt log when given), the full decision log, statistics, generator version and time.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aiprism_desktop.core.codec import attempt_to_dict, event_to_dict, finding_to_dict
+from aiprism_desktop.core.document import Document
+from aiprism_desktop.core.export.report_common import (
+    GENERATOR_NAME,
+    GENERATOR_VERSION,
+    REPORT_FORMAT_VERSION,
+    AttemptLogs,
+    ReportRow,
+    ordered_rows,
+    write_text_atomically,
+)
+from aiprism_desktop.core.findings import utc_now
+from aiprism_desktop.core.frameworks import Framework
+from aiprism_desktop.core.review import ReviewState
+from aiprism_desktop.core.statistics import statistics
+
+
+def _document_json(document: Document) -> dict[str, Any]:
+    return {
+        "file_name": document.path.name,
+        "sha256": document.sha256,
+        "title": document.title,
+        "source_format": document.source_format,
+        "warnings": [{"code": w.code, "message": w.message} for w in document.warnings],
+        "existing_comments": len(document.comments),
+        "core_properties": dict(document.core_properties),
+    }
+
+
+def _finding_json(row: ReportRow) -> dict[str, Any]:
+    state = row.state
+    finding = state.finding
+    data = finding_to_dict(finding)
+    data.update(
+        {
+            "section_title": row.section.title if row.section else None,
+            "section_number": row.section_number or None,
+            "decision": state.decision.value,
+            "reject_reason": state.reason,
+            "deleted": state.deleted,
+            "exported": state.is_exported,
+            "anchored": finding.anchor is not None,
+            "origin_kind": finding.origin_kind.value,
+            "origin_id": finding.origin_id,
+            "edited": state.is_edited,
+            "original": finding_to_dict(state.original) if state.is_edited else None,
+        }
+    )
+    return data
+
+
+def build_json_report(
+    document: Document,
+    state: ReviewState,
+    framework: Framework,
+    *,
+    attempts: AttemptLogs | None = None,
+    generated_at: str | None = None,
+) -> dict[str, Any]:
+    """The report as a JSON-able dict."""
+    analyzed = state.analyzed_sections
+    return {
+        "format": "aiprism-review-report",
+        "format_version": REPORT_FORMAT_VERSION,
+        "generator": {"name": GENERATOR_NAME, "version": GENERATOR_VERSION},
+        "generated_at": generated_at or utc_now(),
+        "document": _document_json(document),
+        "framework": {
+            "id": framework.id,
+            "name": framework.name,
+            "version": framework.version,
+            "fingerprint": framework.fingerprint,
+        },
+        "sections": [
+            {
+                "id": s.id,
+                "number": i,
+                "title": s.title,
+                "level": s.level,
+                "kind": s.kind.value,
+                "content_hash": s.content_hash,
+                "characters": len(s.text),
+                "empty": s.is_empty,
+                "analyzed": s.id in analyzed,
+            }
+            for i, s in enumerate(document.sections, start=1)
+        ],
+        "findings": [
+            _finding_json(row) for row in ordered_rows(document, state, include_deleted=True)
+        ],
+        "decision_log": [event_to_dict(event) for event in state.events],
+        "statistics": statistics(state, document).to_dict(),
+        "attempts": {
+            section_id: [attempt_to_dict(a) for a in log]
+            for section_id, log in (attempts or {}).items()
+        },
+    }
+
+
+def render_json_report(
+    document: Document,
+    state: ReviewState,
+    framework: Framework,
+    *,
+    attempts: AttemptLogs | None = None,
+    generated_at: str | None = None,
+) -> str:
+    """The report as JSON text (UTF-8, indented)."""
+    report = build_json_report(
+        document, state, framework, attempts=attempts, generated_at=generated_at
+    )
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json_report(
+    path: Path,
+    document: Document,
+    state: ReviewState,
+    framework: Framework,
+    *,
+    attempts: AttemptLogs | None = None,
+) -> Path:
+    """Write the JSON report; ``ExportError`` when it cannot be saved."""
+    text = render_json_report(document, state, framework, attempts=attempts)
+    return write_text_atomically(path, text)
