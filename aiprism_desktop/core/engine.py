@@ -1,0 +1,392 @@
+"""The review engine: analyze one section or all of them through any Reviewer.
+
+The engine owns what every provider would otherwise repeat: bounded concurrency, the cache,
+persistence of findings as each section finishes, turning validated drafts into anchored
+findings, splitting sections that are too large, queueing requests while the provider is
+unreachable, typed progress events and cancellation that keeps finished sections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from aiprism_desktop.core import engine_events as ev
+from aiprism_desktop.core.anchoring import anchor_quote
+from aiprism_desktop.core.codec import attempts_from_json, attempts_to_json
+from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.core.errors import (
+    AIPrismError,
+    InternalError,
+    ProviderUnavailableError,
+    SectionTooLargeError,
+)
+from aiprism_desktop.core.finding_schema import FindingDraft
+from aiprism_desktop.core.findings import Finding
+from aiprism_desktop.core.frameworks import Framework
+from aiprism_desktop.core.ports import (
+    CachedReview,
+    CacheKey,
+    FindingRepository,
+    Outbox,
+    OutboxItem,
+    ReviewCache,
+)
+from aiprism_desktop.core.prompts import Prompt, build_review_prompts
+from aiprism_desktop.providers.base import (
+    Attempt,
+    Reviewer,
+    SectionReviewRequest,
+    SectionReviewResult,
+)
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[ev.EngineEvent], None]
+# Builds the prompts of a section: one, or one per part when the section is too long.
+PromptBuilder = Callable[[Document, Section, Framework], tuple[Prompt, ...]]
+
+# How many times a section may be halved (by blocks) after the provider says it is too large.
+MAX_SPLIT_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SectionOutcome:
+    """A finished section review."""
+
+    findings: tuple[Finding, ...]
+    model: str
+    cached: bool
+    attempts: tuple[Attempt, ...] = ()
+
+
+def _default_prompts(
+    document: Document, section: Section, framework: Framework
+) -> tuple[Prompt, ...]:
+    return build_review_prompts(document, section, framework)
+
+
+class ReviewEngine:
+    """Analyzes sections through one Reviewer with caching, persistence and an outbox."""
+
+    def __init__(
+        self,
+        reviewer: Reviewer,
+        framework: Framework,
+        *,
+        cache: ReviewCache | None = None,
+        findings: FindingRepository | None = None,
+        outbox: Outbox | None = None,
+        concurrency: int = 4,
+        prompt_builder: PromptBuilder = _default_prompts,
+    ) -> None:
+        self.reviewer = reviewer
+        self.framework = framework
+        self._cache = cache
+        self._findings = findings
+        self._outbox = outbox
+        self._concurrency = max(1, min(concurrency, reviewer.info.max_concurrency))
+        self._build_prompts = prompt_builder
+
+    @property
+    def concurrency(self) -> int:
+        """The effective bound: the requested one capped by what the provider allows."""
+        return self._concurrency
+
+    def cache_key(self, section: Section, prompt: Prompt) -> CacheKey:
+        """The cache key of a section review with this engine's framework and provider."""
+        info = self.reviewer.info
+        return CacheKey(
+            section_hash=section.content_hash,
+            framework=self.framework.fingerprint,
+            prompt_version=prompt.version,
+            provider=info.name,
+            model_chain=info.models,
+        )
+
+    async def analyze(
+        self,
+        document: Document,
+        section_ids: Sequence[str] | None = None,
+        *,
+        on_event: EventSink | None = None,
+        use_cache: bool = True,
+    ) -> ev.RunFinished:
+        """Review the given sections (all when None), at most ``concurrency`` at a time.
+
+        Each section's findings are persisted as soon as it finishes, so cancelling the run
+        (cancel the task awaiting this coroutine) keeps every finished section. On cancel a
+        ``RunFinished("cancelled")`` event is emitted and CancelledError propagates.
+        """
+        emit = on_event or (lambda _event: None)
+        wanted = set(section_ids) if section_ids is not None else None
+        sections = [s for s in document.sections if wanted is None or s.id in wanted]
+        if wanted is not None:
+            unknown = wanted - {s.id for s in sections}
+            if unknown:
+                raise AIPrismError(f"No section with id {', '.join(sorted(unknown))}.")
+        total = len(sections)
+        emit(ev.RunStarted(total=total, provider=self.reviewer.info.name))
+        counts = {"finished": 0, "failed": 0, "queued": 0, "cached": 0, "done": 0}
+        semaphore = asyncio.Semaphore(self._concurrency)
+
+        async def run_one(section: Section) -> None:
+            async with semaphore:
+                emit(ev.SectionStarted(section_id=section.id, title=section.title))
+                event = await self._settle(document, section, use_cache=use_cache)
+            if isinstance(event, ev.SectionFinished):
+                counts["finished"] += 1
+                counts["cached"] += int(event.cached)
+            elif isinstance(event, ev.SectionFailed):
+                counts["failed"] += 1
+            elif isinstance(event, ev.SectionQueued):
+                counts["queued"] += 1
+            counts["done"] += 1
+            emit(event)
+            emit(ev.Progress(done=counts["done"], total=total))
+
+        def finished(status: str) -> ev.RunFinished:
+            return ev.RunFinished(
+                status=status,  # type: ignore[arg-type]
+                finished=counts["finished"],
+                failed=counts["failed"],
+                queued=counts["queued"],
+                cached=counts["cached"],
+            )
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for section in sections:
+                    group.create_task(run_one(section))
+        except asyncio.CancelledError:
+            emit(finished("cancelled"))
+            raise
+        result = finished("completed" if counts["failed"] == 0 else "failed")
+        emit(result)
+        return result
+
+    async def review_section(
+        self, document: Document, section: Section, *, use_cache: bool = True
+    ) -> SectionOutcome:
+        """Review one section (cache first); raises the provider's error on failure."""
+        prompts = self._build_prompts(document, section, self.framework)
+        key = self.cache_key(section, prompts[0])
+        if use_cache and self._cache is not None:
+            cached = await self._cache.get(key)
+            if cached is not None:
+                findings = self._reanchor(section, cached.findings)
+                if self._findings is not None:
+                    await self._findings.save_findings(document.sha256, section.id, findings)
+                attempts = attempts_from_json(cached.attempts_json)
+                return SectionOutcome(findings, cached.model, cached=True, attempts=attempts)
+
+        result = await self._review_part(document, section, prompts, depth=0)
+        findings = self._to_findings(section, result.drafts, prompts[0].version)
+        if self._cache is not None:
+            await self._cache.put(
+                key,
+                CachedReview(
+                    findings=findings,
+                    model=result.model,
+                    attempts_json=attempts_to_json(result.attempts),
+                ),
+            )
+        if self._findings is not None:
+            await self._findings.save_findings(document.sha256, section.id, findings)
+        return SectionOutcome(findings, result.model, cached=False, attempts=result.attempts)
+
+    async def drain_outbox(
+        self,
+        load_document: Callable[[str], Awaitable[Document | None]],
+        *,
+        on_event: EventSink | None = None,
+    ) -> int:
+        """Run queued requests for this provider if it is reachable; return how many ran.
+
+        Requests that fail again stay queued with the reason; requests whose document can no
+        longer be found are dropped.
+        """
+        if self._outbox is None:
+            return 0
+        emit = on_event or (lambda _event: None)
+        health = await self.reviewer.health()
+        if not health.reachable:
+            return 0
+        ran = 0
+        for item in await self._outbox.pending(self.reviewer.info.name):
+            document = await load_document(item.document_id)
+            section = _find_section(document, item.section_id) if document else None
+            if document is None or section is None:
+                await self._outbox.complete(item.id)
+                continue
+            emit(ev.SectionStarted(section_id=section.id, title=section.title))
+            event = await self._settle(document, section, use_cache=True, queue=False)
+            emit(event)
+            if isinstance(event, ev.SectionFinished):
+                await self._outbox.complete(item.id)
+                ran += 1
+            elif isinstance(event, ev.SectionFailed):
+                await self._outbox.record_failure(item.id, str(event.error))
+                if isinstance(event.error, ProviderUnavailableError):
+                    break  # gone again: keep the rest queued without hammering it
+        return ran
+
+    async def _settle(
+        self, document: Document, section: Section, *, use_cache: bool, queue: bool = True
+    ) -> ev.EngineEvent:
+        """Review a section and turn the outcome, whatever it is, into one event."""
+        if section.is_empty:
+            return ev.SectionSkipped(section_id=section.id, reason="The section has no text.")
+        try:
+            outcome = await self.review_section(document, section, use_cache=use_cache)
+        except asyncio.CancelledError:
+            raise
+        except ProviderUnavailableError as error:
+            if queue and self._outbox is not None:
+                await self._outbox.enqueue(
+                    OutboxItem(
+                        id=0,
+                        document_id=document.sha256,
+                        section_id=section.id,
+                        provider=self.reviewer.info.name,
+                        last_error=str(error),
+                    )
+                )
+                return ev.SectionQueued(section_id=section.id, error=error)
+            return ev.SectionFailed(section_id=section.id, error=error)
+        except AIPrismError as error:
+            attempts: tuple[Attempt, ...] = getattr(error, "attempts", ())
+            return ev.SectionFailed(section_id=section.id, error=error, attempts=attempts)
+        except Exception as error:  # a bug must not take the other sections down with it
+            log.exception("Reviewing section %s failed unexpectedly", section.id)
+            internal = InternalError(detail=f"{type(error).__name__}: {error}")
+            return ev.SectionFailed(section_id=section.id, error=internal)
+        return ev.SectionFinished(
+            section_id=section.id,
+            findings=outcome.findings,
+            model=outcome.model,
+            cached=outcome.cached,
+            attempts=outcome.attempts,
+        )
+
+    async def _review_part(
+        self, document: Document, part: Section, prompts: tuple[Prompt, ...], *, depth: int
+    ) -> SectionReviewResult:
+        """Review a section (or part of one) prompt by prompt; halve it when it is too large.
+
+        Long sections already arrive as several prompts (``build_review_prompts`` never
+        truncates); a provider that still finds a part too large gets it halved by blocks.
+        """
+        try:
+            results = [
+                await self.reviewer.review_section(
+                    SectionReviewRequest(document, part, self.framework, prompt)
+                )
+                for prompt in prompts
+            ]
+        except SectionTooLargeError:
+            halves = _halve(part)
+            if depth >= MAX_SPLIT_DEPTH or halves is None:
+                raise
+            results = [
+                await self._review_part(
+                    document,
+                    half,
+                    self._build_prompts(document, half, self.framework),
+                    depth=depth + 1,
+                )
+                for half in halves
+            ]
+        return _merge(results)
+
+    def _to_findings(
+        self, section: Section, drafts: Sequence[FindingDraft], prompt_version: str
+    ) -> tuple[Finding, ...]:
+        findings = []
+        for ordinal, draft in enumerate(drafts):
+            finding = Finding(
+                id=_finding_id(section, draft.origin, draft.description, draft.quote, ordinal),
+                section_id=section.id,
+                origin=draft.origin,
+                type=draft.type,
+                risk=draft.risk,
+                category=draft.category,
+                description=draft.description,
+                suggestion=draft.suggestion,
+                example=draft.example,
+                questions=draft.questions,
+                framework_refs=draft.framework_refs,
+                framework_id=self.framework.id,
+                quote=draft.quote,
+                replacement=draft.replacement,
+                confidence=draft.confidence,
+                prompt_version=prompt_version,
+                anchor=anchor_quote(section, draft.quote) if draft.quote else None,
+            )
+            findings.append(finding)
+        return tuple(findings)
+
+    def _reanchor(self, section: Section, cached: Sequence[Finding]) -> tuple[Finding, ...]:
+        """Cached findings apply to identical section text, possibly in another document."""
+        return tuple(
+            replace(
+                finding,
+                id=_finding_id(section, finding.origin, finding.description, finding.quote, i),
+                section_id=section.id,
+                anchor=anchor_quote(section, finding.quote) if finding.quote else None,
+            )
+            for i, finding in enumerate(cached)
+        )
+
+
+def _finding_id(section: Section, origin: str, description: str, quote: str, ordinal: int) -> str:
+    """Deterministic id: re-opening the same document yields the same ids, so decisions apply."""
+    digest = hashlib.sha256(
+        "\x00".join((section.content_hash, origin, description, quote, str(ordinal))).encode()
+    ).hexdigest()
+    return f"{section.id}.{digest[:10]}"
+
+
+def _find_section(document: Document, section_id: str) -> Section | None:
+    return next((s for s in document.sections if s.id == section_id), None)
+
+
+def _halve(section: Section) -> tuple[Section, Section] | None:
+    if len(section.blocks) < 2:
+        return None
+    middle = len(section.blocks) // 2
+    first, second = _parts(section, [list(range(middle)), list(range(middle, len(section.blocks)))])
+    return first, second
+
+
+def _parts(section: Section, groups: list[list[int]]) -> list[Section]:
+    count = len(groups)
+    return [
+        replace(
+            section,
+            title=f"{section.title} (part {number} of {count})",
+            blocks=tuple(section.blocks[i] for i in group),
+        )
+        for number, group in enumerate(groups, start=1)
+    ]
+
+
+def _merge(results: Sequence[SectionReviewResult]) -> SectionReviewResult:
+    if len(results) == 1:
+        return results[0]
+    models = [r.model for r in results]
+    return SectionReviewResult(
+        drafts=tuple(d for r in results for d in r.drafts),
+        model=models[-1] if len(set(models)) == 1 else ", ".join(dict.fromkeys(models)),
+        attempts=tuple(a for r in results for a in r.attempts),
+        input_tokens=_sum_optional(r.input_tokens for r in results),
+        output_tokens=_sum_optional(r.output_tokens for r in results),
+    )
+
+
+def _sum_optional(values: Iterable[int | None]) -> int | None:
+    numbers = [v for v in values if v is not None]
+    return sum(numbers) if numbers else None
