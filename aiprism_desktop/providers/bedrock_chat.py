@@ -1,0 +1,104 @@
+"""Streamed chat over the model chain.
+
+A stream that fails midway is restarted FROM SCRATCH on the next attempt (same model or the next
+one): the UI gets ``ChatEvent(kind="restarted")`` and discards the partial text. There is no
+"continue from here" prefill: newer Claude models reject assistant prefill, which is what broke
+LiteLLM's mid-stream fallback (BerriAI/litellm#27967). The final ``done`` event names the model
+that gave the answer and carries the whole answer and the attempt log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, cast
+
+from aiprism_desktop.core.prompts import build_chat_prompt
+from aiprism_desktop.providers.base import ChatEvent, ChatMessage, ChatRequest
+from aiprism_desktop.providers.bedrock_calls import StreamStats, stream_chat
+from aiprism_desktop.providers.bedrock_request import build_chat_request, estimate_tokens
+from aiprism_desktop.providers.fallback import AttemptContext, ChainSuccess, ModelChain
+from aiprism_desktop.providers.model_profiles import ModelProfile
+
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+
+ClientGetter = Callable[[], Awaitable["BedrockRuntimeClient"]]
+
+
+async def chat_over_chain(
+    chain: ModelChain,
+    get_client: ClientGetter,
+    executor: Executor,
+    request: ChatRequest,
+    *,
+    temperature: float | None = None,
+) -> AsyncIterator[ChatEvent]:
+    """Stream the answer to ``request``; raise a ``ProviderError`` when no model can answer."""
+    prompt = build_chat_prompt(
+        request.document,
+        request.question,
+        request.framework,
+        section_id=request.section_id,
+        selected_text=request.selected_text,
+        history=request.history,
+    )
+    messages = tuple(ChatMessage(role, text) for role, text in prompt.messages)
+    client = await get_client()
+    queue: asyncio.Queue[ChatEvent | None] = asyncio.Queue()
+    answer: list[str] = []  # text of the current attempt only
+
+    def build(profile: ModelProfile, model_id: str, max_tokens: int) -> dict[str, object]:
+        return build_chat_request(
+            profile,
+            model_id,
+            system=prompt.system,
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+        )
+
+    async def attempt(context: AttemptContext) -> StreamStats:
+        if answer:  # an earlier attempt streamed text: tell the UI to throw it away
+            answer.clear()
+            queue.put_nowait(ChatEvent("restarted", model=context.profile.key))
+        stats = StreamStats()
+        chat_request = build(context.profile, context.model_id, context.max_tokens)
+        # stream_chat is an async generator: close it even when we stop early (cancel).
+        stream = cast(
+            "AsyncGenerator[str, None]",
+            stream_chat(client, chat_request, executor=executor, stats=stats),
+        )
+        async with contextlib.aclosing(stream) as deltas:
+            async for text in deltas:
+                answer.append(text)
+                queue.put_nowait(ChatEvent("delta", text=text, model=context.profile.key))
+        return stats
+
+    async def preflight(profile: ModelProfile, model_id: str) -> int:
+        # Chat grounding is capped by build_chat_prompt; a local estimate is enough here.
+        estimate = estimate_tokens(build(profile, model_id, profile.default_max_tokens))
+        return math.ceil(estimate * profile.tokenizer_factor)
+
+    def usage(stats: StreamStats) -> tuple[int | None, int | None]:
+        return stats.input_tokens, stats.output_tokens
+
+    task: asyncio.Task[ChainSuccess[StreamStats]] = asyncio.ensure_future(
+        chain.run(attempt, preflight=preflight, usage=usage)
+    )
+    task.add_done_callback(lambda _: queue.put_nowait(None))
+    try:
+        while (event := await queue.get()) is not None:
+            yield event
+        result = task.result()  # raises the chain's ProviderError when every model failed
+        yield ChatEvent(
+            "done", text="".join(answer), model=result.profile.key, attempts=result.attempts
+        )
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
