@@ -10,6 +10,7 @@ History:
        model health, outbox, settings
     2  chat history
     3  attempt bookkeeping: outbox attempts / last error, the cache's attempt log
+    4  reviewed sections: a section reviewed with no finding is still "analyzed"
 """
 
 from __future__ import annotations
@@ -151,7 +152,28 @@ _V3_ATTEMPTS = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1_INITIAL, _V2_CHAT, _V3_ATTEMPTS)
+_V4_REVIEWED_SECTIONS = Migration(
+    4,
+    "reviewed sections",
+    (
+        """
+        CREATE TABLE reviewed_sections (
+            document_id     TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            section_id      TEXT NOT NULL,
+            reviewed_at     TEXT NOT NULL,
+            PRIMARY KEY (document_id, section_id)
+        )
+        """,
+        # Until now only sections with findings were known to be reviewed.
+        """
+        INSERT INTO reviewed_sections (document_id, section_id, reviewed_at)
+        SELECT DISTINCT document_id, section_id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        FROM findings
+        """,
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1_INITIAL, _V2_CHAT, _V3_ATTEMPTS, _V4_REVIEWED_SECTIONS)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 

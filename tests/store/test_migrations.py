@@ -91,7 +91,8 @@ def insert_v1_rows(conn: sqlite3.Connection) -> None:
         [(DOC_ID, e.action.value, e.finding_id, e.actor, e.at, event_to_json(e)) for e in EVENTS],
     )
     conn.execute(
-        "INSERT INTO review_cache VALUES (?, ?, ?, ?, ?, ?)",
+        """INSERT INTO review_cache (key, section_hash, provider, model, findings_json, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)""",
         (
             CACHE_KEY.digest(),
             CACHE_KEY.section_hash,
@@ -131,6 +132,7 @@ ROW_WRITERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: lambda conn: None,
     1: insert_v1_rows,
     2: insert_v2_rows,
+    3: insert_v2_rows,  # v3 only added columns with defaults: v2's inserts are valid v3 rows
 }
 
 
@@ -172,6 +174,7 @@ def test_upgrade_from_earlier_version_keeps_data(paths: AppPaths, version: int) 
                 s.content_hash for s in DOCUMENT.sections
             ]
             assert await store.findings(DOC_ID) == FINDINGS
+            assert await store.reviewed_sections(DOC_ID) == {"s002"}  # backfilled by v4
             events = await store.events(DOC_ID)
             assert [e.seq for e in events] == [1, 2]
             assert [dataclasses.replace(e, seq=None) for e in events] == list(EVENTS)

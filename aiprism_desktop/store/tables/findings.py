@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiprism_desktop.core.findings import Finding
+from aiprism_desktop.core.findings import Finding, utc_now
 from aiprism_desktop.store.serde import finding_from_json, finding_to_json
 from aiprism_desktop.store.tables import TableBase
 from aiprism_desktop.store.txn import transaction, translate_errors
@@ -34,6 +34,13 @@ class FindingTable(TableBase):
                     for ordinal, finding in enumerate(findings)
                 ],
             )
+            conn.execute(
+                """
+                INSERT OR REPLACE INTO reviewed_sections (document_id, section_id, reviewed_at)
+                VALUES (?, ?, ?)
+                """,
+                (document_id, section_id, utc_now()),
+            )
 
     @translate_errors
     def findings(self, document_id: str) -> tuple[Finding, ...]:
@@ -53,8 +60,8 @@ class FindingTable(TableBase):
 
     @translate_errors
     def reviewed_sections(self, document_id: str) -> frozenset[str]:
-        """Ids of the sections that have saved findings."""
+        """Ids of the sections that have been reviewed (with or without findings)."""
         rows = self._conn.execute(
-            "SELECT DISTINCT section_id FROM findings WHERE document_id = ?", (document_id,)
+            "SELECT section_id FROM reviewed_sections WHERE document_id = ?", (document_id,)
         ).fetchall()
         return frozenset(row[0] for row in rows)
