@@ -1,0 +1,322 @@
+"""Write the reviewed .docx: the original with each accepted finding as a Word comment.
+
+Placement policy:
+
+* A finding with an anchor is commented on exactly its quoted span (runs are split as needed,
+  keeping their formatting), also across paragraphs when the anchor has an ``end_block_id``.
+* A finding without a usable anchor (unanchored, or its anchor no longer fits the paragraph) is
+  commented on a whole paragraph of its section: the section's heading paragraph when it has
+  one with text (the comment then reads as "about this section"), else the section's first
+  paragraph with text, else its first paragraph. These are counted as block-anchored in the summary.
+* A finding whose section and paragraphs are not in the document is not placed anywhere; its id
+  is listed in ``ExportSummary.unplaced_ids``. The same goes for a paragraph whose text no
+  longer matches what the reviewer saw (a reader/writer disagreement): placing it would risk a
+  comment on the wrong sentence.
+
+Comment ids continue after the largest id already used, in one linear pass; existing comments
+are left untouched. With ``tracked_changes=True``, a single-paragraph span whose finding has a
+``replacement`` also becomes ``w:del`` + ``w:ins`` (see ``tracked_changes``); other findings
+with a replacement keep only their comment and are listed as not applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from aiprism_desktop.core.document import Document
+from aiprism_desktop.core.export import comment_xml as cx
+from aiprism_desktop.core.export.docx_model import ExportItem, ExportSummary, Placement
+from aiprism_desktop.core.export.errors import (
+    ExportSameAsSourceError,
+    ExportSourceChangedError,
+    ExportSourceMissingError,
+    ExportTargetInvalidError,
+)
+from aiprism_desktop.core.export.package_writer import (
+    CT_COMMENTS,
+    MAIN_CONTENT_TYPES,
+    Package,
+)
+from aiprism_desktop.core.export.placement import Layout, Target, story_root
+from aiprism_desktop.core.export.run_split import (
+    SplitError,
+    insert_after_pprop,
+    insert_at_end,
+    insert_at_start,
+    top_level_child,
+)
+from aiprism_desktop.core.export.tracked_changes import RevisionIds, apply_replacement
+from aiprism_desktop.core.ooxml import names as n
+
+# Names Word would open expecting another format than the plain .docx the export writes.
+_NOT_DOCX_SUFFIXES = frozenset({".docm", ".dotm", ".dotx", ".dot", ".doc"})
+
+
+def word_timestamp(moment: datetime | None = None) -> str:
+    """A ``w:date`` value as Word writes it: UTC, whole seconds, "Z"."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(slots=True)
+class _Placed:
+    item: ExportItem
+    part: str
+    start: etree._Element
+    end: etree._Element
+    single_paragraph: bool
+
+
+@dataclass(slots=True)
+class _Counters:
+    span: int = 0
+    block_ids: list[str] = field(default_factory=list)
+    unplaced_ids: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _check_paths(source: Path, out: Path) -> None:
+    if not source.is_file():
+        raise ExportSourceMissingError(detail=str(source))
+    if out.is_dir():
+        raise ExportTargetInvalidError(detail=str(out))
+    if out.suffix.lower() in _NOT_DOCX_SUFFIXES:
+        raise ExportTargetInvalidError(
+            f"The reviewed copy is a Word document without macros (.docx), so Word would "
+            f"refuse to open it as '{out.name}'. Choose a name ending in .docx.",
+            detail=str(out),
+        )
+    same = out.resolve() == source.resolve()
+    if not same and out.exists():
+        try:
+            same = os.path.samefile(out, source)
+        except OSError:
+            same = False
+    if same:
+        raise ExportSameAsSourceError(detail=str(out))
+
+
+def _read_source(source: Path, document: Document) -> bytes:
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise ExportSourceMissingError(detail=f"{source}: {exc}") from None
+    if document.sha256 and hashlib.sha256(data).hexdigest() != document.sha256:
+        raise ExportSourceChangedError(detail=str(source))
+    return data
+
+
+class _CommentWriter:
+    """Places comment markers and appends comment bodies, ids allocated in one pass."""
+
+    def __init__(self, package: Package, main_part: str, date: str) -> None:
+        self.package = package
+        self.date = date
+        existing_part = package.related_part(main_part, n.RT_COMMENTS)
+        if existing_part is not None and package.has(existing_part):
+            self.part = existing_part
+            self.root = package.xml(existing_part)
+        else:
+            self.part = _free_name(package, "word/comments.xml")
+            self.root = cx.new_comments_root()
+        self.existing = sum(1 for _ in self.root.iter(n.W_COMMENT))
+        used = cx.comment_ids_in(self.root) + cx.comment_ids_in(package.xml(main_part))
+        self.next_id = cx.max_numeric_id(used) + 1
+        self._main_part = main_part
+        self._pending: list[str] = []
+        self._registered = existing_part is not None and package.has(existing_part)
+
+    def flush(self) -> None:
+        """Append the comment bodies placed so far to the comments part."""
+        if self._pending:
+            cx.append_comments(self.root, self._pending)
+            self._pending = []
+            self.package.mark_dirty(self.part)
+
+    def _register(self) -> None:
+        if self._registered:
+            return
+        self.package.add_xml(self.part, self.root)
+        self.package.add_relationship(self._main_part, n.RT_COMMENTS, self.part)
+        self.package.set_override(self.part, CT_COMMENTS)
+        self._registered = True
+
+    def place(
+        self, item: ExportItem, target: Target, start_p: etree._Element, end_p: etree._Element
+    ) -> _Placed:
+        comment_id = self.next_id
+        start = cx.range_start(comment_id)
+        end = cx.range_end(comment_id)
+        if target.placement is Placement.SPAN:
+            insert_at_start(start_p, start, target.start_offset)
+            try:
+                insert_at_end(end_p, end, target.end_offset)
+            except SplitError:
+                start.getparent().remove(start)  # type: ignore[union-attr]
+                raise
+        else:
+            insert_after_pprop(start_p, start)
+            end_p.append(end)
+        top_level_child(end_p, end).addnext(cx.reference_run(comment_id))
+        self._register()
+        author = item.comment_author
+        self._pending.append(
+            cx.comment_xml(
+                comment_id,
+                author=author,
+                initials=cx.initials_of(author),
+                date=self.date,
+                text=item.comment_text,
+            )
+        )
+        self.next_id += 1
+        return _Placed(item, target.part, start, end, start_p is end_p)
+
+
+def _free_name(package: Package, wanted: str) -> str:
+    if not package.has(wanted):
+        return wanted
+    stem, dot, extension = wanted.rpartition(".")
+    number = 1
+    while package.has(f"{stem}{number}{dot}{extension}"):
+        number += 1
+    return f"{stem}{number}{dot}{extension}"
+
+
+def _place_all(
+    items: Sequence[ExportItem], layout: Layout, writer: _CommentWriter, counters: _Counters
+) -> list[_Placed]:
+    placed: list[_Placed] = []
+    for item in items:
+        finding = item.finding
+        target = layout.span_target(finding.anchor) if finding.anchor is not None else None
+        if target is not None:
+            paragraphs = layout.paragraphs(target.part)
+            start_p, end_p = paragraphs[target.start_index], paragraphs[target.end_index]
+            if start_p is not end_p and story_root(start_p) is not story_root(end_p):
+                counters.warnings.append(
+                    f"{finding.id}: the quote runs out of a text box; the comment covers the "
+                    "part inside it"
+                )
+                start_block = layout.blocks[target.block_ids[0]]
+                target = Target(
+                    target.part,
+                    target.start_index,
+                    target.start_offset,
+                    target.start_index,
+                    len(start_block.text),
+                    Placement.SPAN,
+                    (start_block.id, start_block.id),
+                )
+                end_p = start_p
+            try:
+                placed.append(writer.place(item, target, start_p, end_p))
+                counters.span += 1
+                continue
+            except SplitError as exc:
+                counters.warnings.append(f"{finding.id}: quote could not be placed ({exc})")
+        elif finding.anchor is not None:
+            counters.warnings.append(
+                f"{finding.id}: its anchor does not match the document; commented on the "
+                "paragraph instead"
+            )
+        fallback = layout.block_target(finding.section_id)
+        if fallback is None:
+            counters.unplaced_ids.append(finding.id)
+            continue
+        paragraph = layout.paragraphs(fallback.part)[fallback.start_index]
+        placed.append(writer.place(item, fallback, paragraph, paragraph))
+        counters.block_ids.append(finding.id)
+    return placed
+
+
+def _apply_replacements(
+    placed: list[_Placed], package: Package, parts: set[str], writer: _CommentWriter, date: str
+) -> tuple[int, list[str]]:
+    candidates = [p for p in placed if p.item.finding.replacement is not None]
+    if not candidates:
+        return 0, []
+    used = cx.all_ids_in(writer.root)
+    for part in parts:
+        used.extend(cx.all_ids_in(package.xml(part)))
+    ids = RevisionIds(max(cx.max_numeric_id(used), writer.next_id) + 1)
+    applied = 0
+    not_applied: list[str] = []
+    for entry in candidates:
+        finding = entry.item.finding
+        replacement = finding.replacement or ""
+        ok = entry.single_paragraph and apply_replacement(
+            entry.start,
+            entry.end,
+            replacement,
+            ids=ids,
+            author=entry.item.comment_author,
+            date=date,
+        )
+        if ok:
+            applied += 1
+        else:
+            not_applied.append(finding.id)
+    return applied, not_applied
+
+
+def export_reviewed_docx(
+    source: Path,
+    document: Document,
+    items: Sequence[ExportItem],
+    out: Path,
+    *,
+    tracked_changes: bool = False,
+    now: str | None = None,
+) -> ExportSummary:
+    """Write ``out``: ``source`` with one Word comment per item. See the module docstring.
+
+    Raises an ``ExportError`` subclass (stable ``code``) when the export cannot be written;
+    ``out`` is then left as it was.
+    """
+    source, out = Path(source), Path(out)
+    _check_paths(source, out)
+    package = Package.open(_read_source(source, document))
+    main_part = package.main_part()
+    source_format = MAIN_CONTENT_TYPES.get(package.content_type(main_part) or "", "docx")
+    macros_removed = package.make_plain_docx(main_part)
+    date = now or word_timestamp()
+
+    layout = Layout(document, package)
+    writer = _CommentWriter(package, main_part, date)
+    counters = _Counters()
+    placed = _place_all(items, layout, writer, counters)
+    writer.flush()
+    touched_parts = {entry.part for entry in placed}
+    for part in touched_parts:
+        package.mark_dirty(part)
+    replaceable = [p.item.finding.id for p in placed if p.item.finding.replacement is not None]
+    applied, not_applied = 0, replaceable
+    if tracked_changes:
+        applied, not_applied = _apply_replacements(placed, package, touched_parts, writer, date)
+    if source_format != "docx":
+        counters.warnings.append(
+            f"The reviewed copy is a plain .docx (the original is a .{source_format})"
+            + ("; its macros were removed." if macros_removed else ".")
+        )
+    package.write_atomically(out)
+    return ExportSummary(
+        output=out,
+        comments_added=len(placed),
+        span_anchored=counters.span,
+        block_anchored=len(counters.block_ids),
+        existing_comments=writer.existing,
+        block_anchored_ids=tuple(counters.block_ids),
+        unplaced_ids=tuple(counters.unplaced_ids),
+        replacements_applied=applied,
+        replacements_not_applied_ids=tuple(not_applied),
+        macros_removed=macros_removed,
+        source_format=source_format,
+        warnings=tuple(counters.warnings),
+    )

@@ -1,0 +1,168 @@
+"""Every corpus file either exports a valid reviewed copy or is refused with a DocumentError.
+
+For each file ``load_document`` reads, one test finding per block of the main document part
+(at most 200, blocks with text) is anchored on the block's whole text with ``anchor_quote`` and
+exported; the output must re-open in python-docx, docx2python and our own reader with exactly
+the existing comments plus one new comment per finding, each new comment anchored on its
+block's text, and the blocks themselves unchanged. Reading, anchoring and export take under 10 s
+per file. Notes blocks are left out because docx2python only pairs comment ranges in the main
+part.
+
+The corpus is ``$AIPRISM_CORPUS_DIR`` or ``<repo>/../shared/corpus/public``; a missing corpus
+fails the run unless ``AIPRISM_CORPUS_DIR=none``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from pathlib import Path
+
+import docx
+import pytest
+from docx2python import docx2python
+
+from aiprism_desktop.core.anchoring import AnchorStatus, locate_quote
+from aiprism_desktop.core.document import Document, load_document
+from aiprism_desktop.core.errors import DocumentError
+from aiprism_desktop.core.export.comment_text import AI_AUTHOR, export_items
+from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
+from aiprism_desktop.core.findings import Finding, FindingType, Risk
+
+pytestmark = pytest.mark.slow
+
+MAX_FINDINGS = 200
+TIME_LIMIT_S = 10.0
+MAIN_PART = "word/document.xml"
+NOW = "2025-01-02T03:04:05Z"
+
+
+def _corpus_dir() -> Path | None:
+    configured = os.environ.get("AIPRISM_CORPUS_DIR")
+    if configured and configured.lower() == "none":
+        return None
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "public"
+
+
+def _corpus_files() -> list[str]:
+    corpus = _corpus_dir()
+    if corpus is None:
+        return ["<corpus disabled>"]
+    if not corpus.is_dir():
+        return ["<corpus missing>"]
+    return sorted(
+        p.name
+        for p in corpus.iterdir()
+        if p.is_file() and p.suffix.lower() in {".docx", ".docm", ".dotx", ".dotm"}
+    )
+
+
+def _test_findings(document: Document) -> list[Finding]:
+    findings: list[Finding] = []
+    for section in document.sections:
+        for block in section.blocks:
+            if len(findings) >= MAX_FINDINGS:
+                return findings
+            if block.location.part != MAIN_PART or not block.text.strip():
+                continue
+            result = locate_quote(section, block.text, hint_block_id=block.id)
+            assert result.status is AnchorStatus.ANCHORED, (block.id, block.text[:80])
+            assert result.anchor is not None
+            assert result.anchor.block_id == block.id
+            findings.append(
+                Finding(
+                    id=f"corpus-{len(findings)}",
+                    section_id=section.id,
+                    origin="rule:corpus-test",
+                    type=FindingType.SUGGESTION,
+                    risk=Risk.LOW,
+                    category="Corpus",
+                    description=f"Block {block.id}",
+                    quote=block.text,
+                    anchor=result.anchor,
+                )
+            )
+    return findings
+
+
+def _docx2python_comments(path: Path) -> list[tuple[str, str, str, str]] | str:
+    """The comments docx2python reads, or a description of how it fails on this file."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with docx2python(path) as result:
+                comments = [tuple(c) for c in result.comments]
+        except Exception as exc:  # a third-party reader's own limits, compared below
+            return f"error {type(exc).__name__}"
+    if any("comment_ranges and comment_elements" in str(w.message) for w in caught):
+        return "unpaired comment ranges"
+    return comments  # type: ignore[return-value]
+
+
+def _load_or_refusal(source: Path) -> Document | DocumentError:
+    """The document, or the DocumentError it was refused with (anything else propagates)."""
+    try:
+        return load_document(source)
+    except DocumentError as exc:
+        return exc
+
+
+@pytest.mark.parametrize("name", _corpus_files())
+def test_corpus_file_exports_or_is_refused(name: str, tmp_path: Path) -> None:
+    corpus = _corpus_dir()
+    if corpus is None:
+        pytest.skip("AIPRISM_CORPUS_DIR=none")
+    if not corpus.is_dir():
+        pytest.fail(
+            f"The document corpus is missing at {corpus}. Set AIPRISM_CORPUS_DIR to its "
+            "public/ folder, or AIPRISM_CORPUS_DIR=none to skip the corpus tests."
+        )
+    source = corpus / name
+    started = time.perf_counter()
+    document = _load_or_refusal(source)
+    if isinstance(document, DocumentError):
+        assert document.code != DocumentError.code, f"refusal without a specific code: {document!r}"
+        assert document.message
+        return
+    findings = _test_findings(document)
+    out = tmp_path / "reviewed.docx"
+    summary = export_reviewed_docx(source, document, export_items(findings), out, now=NOW)
+    elapsed = time.perf_counter() - started
+    assert elapsed < TIME_LIMIT_S, f"{elapsed:.1f} s"
+
+    existing = len(document.comments)
+    assert summary.existing_comments == existing
+    assert summary.span_anchored == summary.comments_added == len(findings)
+    assert summary.block_anchored == 0
+    assert summary.unplaced_ids == ()
+
+    # python-docx: exactly the existing comments plus ours, ours in order.
+    comments = list(docx.Document(str(out)).comments)
+    assert len(comments) == existing + len(findings)
+    ours = comments[existing:]
+    assert [c.author for c in ours] == [AI_AUTHOR] * len(findings)
+    assert [c.text.split("\n")[1] for c in ours] == [f.description for f in findings]
+
+    # docx2python: the same, or no worse than on the original where it cannot read comments.
+    before = _docx2python_comments(source)
+    after = _docx2python_comments(out)
+    if isinstance(before, list):
+        assert isinstance(after, list), after
+        assert after[:existing] == before
+        assert len(after) == existing + len(findings)
+        assert [c[1] for c in after[existing:]] == [AI_AUTHOR] * len(findings)
+        assert all(c[2] == NOW for c in after[existing:])
+    else:
+        assert after == before
+
+    # Our reader: blocks untouched, each new comment anchored on its whole block text.
+    reread = load_document(out)
+    blocks_before = [(b.id, b.text) for s in document.sections for b in s.blocks]
+    blocks_after = [(b.id, b.text) for s in reread.sections for b in s.blocks]
+    assert blocks_after == blocks_before
+    assert reread.comments[:existing] == document.comments
+    new_comments = reread.comments[existing:]
+    assert [c.anchored_text for c in new_comments] == [f.quote.strip() for f in findings]
