@@ -226,8 +226,7 @@ class ReviewEngine:
             event = await self._settle(document, section, use_cache=True, queue=False)
             emit(event)
             if isinstance(event, ev.SectionFinished):
-                await self._outbox.complete(item.id)
-                ran += 1
+                ran += 1  # _settle took it off the queue
             elif isinstance(event, ev.SectionFailed):
                 await self._outbox.record_failure(item.id, str(event.error))
                 if isinstance(event.error, ProviderUnavailableError):
@@ -264,6 +263,7 @@ class ReviewEngine:
             log.exception("Reviewing section %s failed unexpectedly", section.id)
             internal = InternalError(detail=f"{type(error).__name__}: {error}")
             return ev.SectionFailed(section_id=section.id, error=internal)
+        await self._clear_queued(document.sha256, section.id)
         return ev.SectionFinished(
             section_id=section.id,
             findings=outcome.findings,
@@ -271,6 +271,14 @@ class ReviewEngine:
             cached=outcome.cached,
             attempts=outcome.attempts,
         )
+
+    async def _clear_queued(self, document_id: str, section_id: str) -> None:
+        """A section that was queued while offline and has now been reviewed leaves the queue."""
+        if self._outbox is None:
+            return
+        for item in await self._outbox.pending(self.reviewer.info.name):
+            if (item.document_id, item.section_id) == (document_id, section_id):
+                await self._outbox.complete(item.id)
 
     async def _review_part(
         self, document: Document, part: Section, prompts: tuple[Prompt, ...], *, depth: int

@@ -144,6 +144,19 @@ async def test_unreachable_provider_queues_requests_and_drains_when_back() -> No
     assert len(findings.by_section) == 3
 
 
+async def test_reviewing_a_queued_section_directly_takes_it_off_the_queue() -> None:
+    document = make_document(sections=2)
+    reviewer = ScriptedReviewer(reachable=False)
+    outbox = MemoryOutbox()
+    engine = engine_for(reviewer, outbox=outbox)
+    await engine.analyze(document)
+    assert len(await outbox.pending()) == 2
+    reviewer.reachable = True
+    result = await engine.analyze(document, ["s001"])
+    assert result.finished == 1
+    assert [item.section_id for item in await outbox.pending()] == ["s002"]
+
+
 async def test_a_failing_section_does_not_stop_the_others_and_nothing_is_invented() -> None:
     document = make_document(sections=3)
     reviewer = ScriptedReviewer(overrides={"s002": failing(AuthError(detail="bad key"))})

@@ -1,0 +1,172 @@
+"""The ``aiprism`` command: the same engine as the desktop app, from a terminal.
+
+    aiprism review FILE.docx [--provider offline|bedrock|backend] [--framework ID]
+                   [--sections SPEC] [--accept-all | --decisions FILE] --out OUT.docx
+                   [--report OUT.json] [--tracked-changes]
+    aiprism sections FILE.docx          the document's sections
+    aiprism findings FILE.docx          the stored findings and their decisions
+    aiprism export FILE.docx --out ...  export a stored review again
+    aiprism stats FILE.docx             statistics of the stored review
+    aiprism chat FILE.docx --section N "question"
+    aiprism models                      the Bedrock model chain and each model's state
+    aiprism doctor                      versions, paths, keyring, providers
+    aiprism outbox [--run]              requests queued while the provider was unreachable
+    aiprism config list|get|set|unset   non-secret settings
+    aiprism credentials status|set-keys|set-api-key|delete|test
+
+Progress goes to stderr; results to stdout (``--json`` for machine-readable output). Exit codes
+are distinct per failure class (see ``ExitCode``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from aiprism_desktop import __version__
+from aiprism_desktop.commands.common import ExitCode, fail, run_command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="aiprism",
+        description="Review Word documents against a checklist framework.",
+    )
+    parser.add_argument("--version", action="version", version=f"aiprism {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep the review database and logs here (portable use); default: the user data dir",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every model attempt")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    review = commands.add_parser("review", help="review a document and export the result")
+    review.add_argument("file", type=Path)
+    _add_provider_options(review)
+    review.add_argument(
+        "--sections",
+        metavar="SPEC",
+        help="which sections: numbers and ranges (1,3-5) or section ids; default: all",
+    )
+    decisions = review.add_mutually_exclusive_group()
+    decisions.add_argument(
+        "--accept-all", action="store_true", help="accept every pending finding before export"
+    )
+    decisions.add_argument(
+        "--decisions", type=Path, metavar="FILE", help="apply decisions from a JSON file"
+    )
+    review.add_argument("--out", type=Path, required=True, help="the reviewed .docx to write")
+    review.add_argument(
+        "--report",
+        type=Path,
+        action="append",
+        default=[],
+        help="also write a report (.json, .csv or .md); may be repeated",
+    )
+    review.add_argument(
+        "--tracked-changes",
+        action="store_true",
+        help="write suggested rewrites as tracked changes",
+    )
+    review.add_argument("--reviewer", default=None, help="your name, for decisions and comments")
+    review.add_argument(
+        "--no-cache", action="store_true", help="ask the provider again even for cached sections"
+    )
+
+    sections = commands.add_parser("sections", help="list the sections of a document")
+    sections.add_argument("file", type=Path)
+
+    findings = commands.add_parser("findings", help="list the stored findings of a document")
+    findings.add_argument("file", type=Path)
+
+    export = commands.add_parser("export", help="export the stored review of a document")
+    export.add_argument("file", type=Path)
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--report", type=Path, action="append", default=[])
+    export.add_argument("--tracked-changes", action="store_true")
+    export.add_argument("--s3", action="store_true", help="also upload to the configured bucket")
+
+    stats = commands.add_parser("stats", help="statistics of the stored review of a document")
+    stats.add_argument("file", type=Path)
+
+    chat = commands.add_parser("chat", help="ask a question about a document (streamed)")
+    chat.add_argument("file", type=Path)
+    chat.add_argument("question")
+    chat.add_argument("--section", help="section number or id the question is about")
+    chat.add_argument("--selection", default="", help="selected text the question is about")
+    _add_provider_options(chat)
+
+    commands.add_parser("models", help="the Bedrock model chain and the state of each model")
+    enable = commands.add_parser("enable-model", help="re-enable a disabled model of the chain")
+    enable.add_argument("model", help="the model key shown by `aiprism models`")
+    commands.add_parser("doctor", help="versions, paths, keyring backend, reachable providers")
+    outbox = commands.add_parser("outbox", help="requests queued while the provider was offline")
+    outbox.add_argument("--run", action="store_true", help="run them now if the provider is back")
+
+    config = commands.add_parser("config", help="show or change settings (not secrets)")
+    config_actions = config.add_subparsers(dest="config_action", required=True)
+    config_actions.add_parser("list", help="every setting with its value")
+    for action in ("get", "unset"):
+        config_actions.add_parser(action).add_argument("key")
+    config_set = config_actions.add_parser("set")
+    config_set.add_argument("key")
+    config_set.add_argument("value")
+
+    credentials = commands.add_parser(
+        "credentials", help="AWS credentials in the OS keyring (read from a hidden prompt)"
+    )
+    credential_actions = credentials.add_subparsers(dest="credentials_action", required=True)
+    credential_actions.add_parser("status", help="which credentials are saved, and where")
+    for action, text in (
+        ("set-keys", "save an access key (+ optional session token) and use it"),
+        ("set-api-key", "save a Bedrock API key and use it"),
+    ):
+        secret = credential_actions.add_parser(action, help=text)
+        secret.add_argument(
+            "--stdin", action="store_true", help="read the values from stdin, one per line"
+        )
+    credential_actions.add_parser("delete", help="delete every saved secret")
+    test = credential_actions.add_parser("test", help="test the connection to Bedrock")
+    test.add_argument("--region", default=None)
+    return parser
+
+
+def _add_provider_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--provider",
+        choices=("offline", "bedrock", "backend"),
+        default=None,
+        help="who reviews: the offline rules (default), Claude on Bedrock, or the team backend",
+    )
+    parser.add_argument("--framework", default="hawkeye", help="checklist framework id")
+    parser.add_argument("--region", default=None, help="AWS region (default: AWS_REGION / config)")
+    parser.add_argument("--concurrency", type=int, default=None, help="sections reviewed at once")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``aiprism`` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help/--version
+        return int(exit_.code or 0)
+    try:
+        return asyncio.run(run_command(args))
+    except KeyboardInterrupt:
+        fail("Cancelled. Sections that finished are kept and will not be asked again.")
+        return ExitCode.CANCELLED
+    except BrokenPipeError:
+        # stdout went away (e.g. `aiprism findings x.docx | head`): not an error worth a trace.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the ``aiprism`` CLI, one module each, over the shared services."""

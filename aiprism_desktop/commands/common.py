@@ -1,0 +1,162 @@
+"""What every subcommand shares: exit codes, output helpers, error mapping, dispatch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.core.errors import (
+    AIPrismError,
+    ConfigError,
+    CredentialsError,
+    DocumentError,
+    ExportError,
+    ProviderError,
+    ReviewCancelledError,
+    StoreError,
+)
+from aiprism_desktop.services import AppServices
+
+
+class ExitCode(IntEnum):
+    """Distinct exit codes so scripts can tell failures apart."""
+
+    OK = 0
+    INTERNAL = 1  # a bug: the log has the details
+    USAGE = 2  # bad command line (argparse uses 2 as well)
+    BAD_INPUT = 3  # the document cannot be opened or a decisions file is invalid
+    PROVIDER = 4  # the reviewer failed (or requests are queued until it is back)
+    CANCELLED = 5
+    EXPORT = 6  # writing the output failed
+    CONFIG = 7  # settings, credentials or the local database
+
+
+def exit_code_for(error: AIPrismError) -> ExitCode:
+    """The exit code of an application error."""
+    if isinstance(error, DocumentError):
+        return ExitCode.BAD_INPUT
+    if isinstance(error, ProviderError):
+        return ExitCode.PROVIDER
+    if isinstance(error, ReviewCancelledError):
+        return ExitCode.CANCELLED
+    if isinstance(error, ExportError):
+        return ExitCode.EXPORT
+    if isinstance(error, ConfigError | CredentialsError | StoreError):
+        return ExitCode.CONFIG
+    return ExitCode.INTERNAL
+
+
+def fail(message: str) -> None:
+    """A one-line message for the user on stderr."""
+    print(f"aiprism: {message}", file=sys.stderr, flush=True)
+
+
+def info(message: str) -> None:
+    """Progress and notes go to stderr, so stdout stays clean for results."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def emit_json(data: Any) -> None:
+    """Machine-readable result on stdout."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def pick_sections(document: Document, spec: str | None) -> list[str] | None:
+    """Section ids from a spec like ``1,3-5`` (1-based numbers) or ``s002,s004``; None = all."""
+    if not spec:
+        return None
+    numbered = {index: section for index, section in enumerate(document.sections, start=1)}
+    by_id = {section.id: section for section in document.sections}
+    chosen: list[str] = []
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        if part in by_id:
+            chosen.append(part)
+            continue
+        first, _, last = part.partition("-")
+        try:
+            low, high = int(first), int(last or first)
+        except ValueError:
+            raise UsageError(f"'{part}' is neither a section number, a range nor an id.") from None
+        if low < 1 or high > len(numbered) or low > high:
+            raise UsageError(
+                f"Section {part} does not exist: the document has {len(numbered)} sections."
+            )
+        chosen.extend(numbered[i].id for i in range(low, high + 1))
+    return list(dict.fromkeys(chosen))
+
+
+def pick_section(document: Document, spec: str) -> Section:
+    """One section by number or id."""
+    ids = pick_sections(document, spec) or []
+    if len(ids) != 1:
+        raise UsageError("Name exactly one section (a number or an id).")
+    return document.section(ids[0])
+
+
+class UsageError(AIPrismError):
+    """The command line asks for something impossible."""
+
+    code = "USAGE"
+
+
+Handler = Callable[[argparse.Namespace, AppServices], Awaitable[int]]
+
+
+def _handlers() -> dict[str, Handler]:
+    from aiprism_desktop.commands import (
+        chat_cmd,
+        config_cmd,
+        doctor,
+        inspect_cmds,
+        models_cmd,
+        outbox_cmd,
+        review_cmd,
+    )
+
+    return {
+        "review": review_cmd.run_review,
+        "sections": inspect_cmds.run_sections,
+        "findings": inspect_cmds.run_findings,
+        "stats": inspect_cmds.run_stats,
+        "export": review_cmd.run_export,
+        "chat": chat_cmd.run_chat,
+        "models": models_cmd.run_models,
+        "enable-model": models_cmd.run_enable_model,
+        "doctor": doctor.run_doctor,
+        "config": config_cmd.run_config,
+        "credentials": config_cmd.run_credentials,
+        "outbox": outbox_cmd.run_outbox,
+    }
+
+
+async def run_command(args: argparse.Namespace) -> int:
+    """Open the services, run the subcommand, map errors to messages and exit codes."""
+    handler = _handlers()[args.command]
+    data_dir: Path | None = args.data_dir
+    level = logging.DEBUG if args.verbose else logging.INFO
+    try:
+        services = await AppServices.open(data_dir, log_level=level)
+    except AIPrismError as error:
+        fail(error.message)
+        return exit_code_for(error)
+    try:
+        return await handler(args, services)
+    except UsageError as error:
+        fail(error.message)
+        return ExitCode.USAGE
+    except AIPrismError as error:
+        logging.getLogger(__name__).warning("%s failed: %s (%s)", args.command, error, error.detail)
+        fail(error.message)
+        return exit_code_for(error)
+    finally:
+        await services.close()

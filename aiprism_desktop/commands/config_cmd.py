@@ -1,0 +1,126 @@
+"""``aiprism config`` (non-secret settings) and ``aiprism credentials`` (the OS keyring)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from aiprism_desktop.commands.common import ExitCode, emit_json, fail, info
+from aiprism_desktop.providers.model_profiles import load_model_chain
+from aiprism_desktop.secrets.credentials import AwsKeys, SaveOutcome
+from aiprism_desktop.services import AppServices
+from aiprism_desktop.settings import SETTINGS, AppSettings, declared, parse_value
+
+
+async def run_config(args: argparse.Namespace, services: AppServices) -> int:
+    """List, show, set or unset a setting."""
+    store = services.store
+    if args.config_action == "list":
+        settings = services.settings
+        if args.json:
+            emit_json(dict(settings.values))
+            return ExitCode.OK
+        for setting in SETTINGS:
+            print(f"{setting.key} = {settings[setting.key]!r}    # {setting.help}")
+        return ExitCode.OK
+    setting = declared(args.key)
+    if args.config_action == "get":
+        print(services.settings[setting.key])
+    elif args.config_action == "set":
+        value = parse_value(setting.key, args.value)
+        await store.set_setting(setting.key, value)
+        if setting.key.startswith("aws."):
+            (await AppSettings.load(store)).aws()  # refuse an invalid region/bucket right away
+        info(f"{setting.key} = {value!r}")
+    else:
+        await store.delete_setting(setting.key)
+        info(f"{setting.key} is back to its default ({setting.default!r}).")
+    return ExitCode.OK
+
+
+def _read_secret(prompt: str, *, from_stdin: bool) -> str:
+    """A secret from a hidden prompt, or one line of stdin for scripts (never a CLI argument,
+    which would land in shell history and the process list)."""
+    if from_stdin:
+        return sys.stdin.readline().strip()
+    return getpass.getpass(prompt).strip()
+
+
+def _report_saved(outcome: SaveOutcome, what: str) -> None:
+    if outcome.persisted:
+        info(f"{what} saved in the OS keyring.")
+    else:
+        info(outcome.message)
+        info(
+            "The command line cannot keep it after this command ends: use an AWS profile "
+            "(`aiprism config set aws.auth_method profile`) or environment variables instead."
+        )
+
+
+async def run_credentials(args: argparse.Namespace, services: AppServices) -> int:
+    """Save, delete or test credentials; secrets are read from a hidden prompt or stdin."""
+    credentials = services.credentials
+    action = args.credentials_action
+    if action == "status":
+        status = await credentials.astatus()
+        keys = await credentials.aload_aws_keys()
+        api_key = await credentials.aload_bedrock_api_key()
+        print(f"keyring: {status.backend} ({'secure' if status.secure else 'not secure'})")
+        print(status.message)
+        print(f"AWS access key: {keys.masked_id if keys else 'not saved'}")
+        print(f"Bedrock API key: {'saved' if api_key else 'not saved'}")
+        print(f"sign-in method: {services.settings['aws.auth_method']}")
+        return ExitCode.OK
+    if action == "set-keys":
+        key_id = _read_secret("AWS access key ID: ", from_stdin=args.stdin)
+        secret = _read_secret("AWS secret access key: ", from_stdin=args.stdin)
+        token = _read_secret("Session token (empty if none): ", from_stdin=args.stdin)
+        outcome = await credentials.asave_aws_keys(AwsKeys(key_id, secret, token or None))
+        _report_saved(outcome, "AWS access key")
+        await services.store.set_setting("aws.auth_method", "keys")
+        return ExitCode.OK
+    if action == "set-api-key":
+        api_key = _read_secret("Bedrock API key: ", from_stdin=args.stdin)
+        if not api_key:
+            fail("No API key given.")
+            return ExitCode.USAGE
+        _report_saved(await credentials.asave_bedrock_api_key(api_key), "Bedrock API key")
+        await services.store.set_setting("aws.auth_method", "api_key")
+        return ExitCode.OK
+    if action == "delete":
+        await credentials.adelete_aws_keys()
+        await credentials.adelete_bedrock_api_key()
+        await credentials.adelete_backend_token()
+        info("Saved credentials deleted from the keyring.")
+        return ExitCode.OK
+    return await _test_connection(args, services)
+
+
+async def _test_connection(args: argparse.Namespace, services: AppServices) -> int:
+    from aiprism_desktop.aws.connection import atest_connection
+
+    session = await services.aws_session(region=args.region)
+    chain = load_model_chain(services.paths.config_dir)
+    report = await atest_connection(
+        session,
+        services.aws_settings(region=args.region),
+        chain,
+        credential_store=services.credentials,
+    )
+    if args.json:
+        emit_json(
+            {
+                "region": report.region,
+                "usable_models": list(report.usable_models),
+                "models": [
+                    {"key": m.key, "model_id": m.model_id, "status": m.status, "reason": m.reason}
+                    for m in report.models
+                ],
+            }
+        )
+    else:
+        print(report.summary())
+        for model in report.models:
+            print(f"  {model.key:<12} {model.status:<12} {model.reason}")
+    return ExitCode.OK if report.usable_models else ExitCode.PROVIDER

@@ -1,0 +1,100 @@
+"""``aiprism sections``, ``aiprism findings`` and ``aiprism stats``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from aiprism_desktop.commands.common import ExitCode, emit_json
+from aiprism_desktop.core.codec import finding_to_dict
+from aiprism_desktop.core.statistics import statistics
+from aiprism_desktop.review_session import ReviewSession
+from aiprism_desktop.services import AppServices
+
+
+async def run_sections(args: argparse.Namespace, services: AppServices) -> int:
+    """List the sections the document is split into."""
+    document = await services.open_document(args.file)
+    rows = [
+        {
+            "number": number,
+            "id": section.id,
+            "title": section.title,
+            "level": section.level,
+            "kind": section.kind.value,
+            "blocks": len(section.blocks),
+            "characters": len(section.text),
+            "empty": section.is_empty,
+        }
+        for number, section in enumerate(document.sections, start=1)
+    ]
+    if args.json:
+        emit_json(
+            {
+                "document": str(document.path),
+                "title": document.title,
+                "sha256": document.sha256,
+                "warnings": [{"code": w.code, "message": w.message} for w in document.warnings],
+                "existing_comments": len(document.comments),
+                "sections": rows,
+            }
+        )
+        return ExitCode.OK
+    print(f"{document.title} — {len(rows)} section(s)")
+    for warning in document.warnings:
+        print(f"note: {warning.message}")
+    for row in rows:
+        indent = "  " * max(0, int(row["level"]) - 1)
+        marks = " (empty)" if row["empty"] else ""
+        print(f"{row['number']:>3}. {indent}{row['title']}{marks}  [{row['characters']} chars]")
+    return ExitCode.OK
+
+
+async def run_findings(args: argparse.Namespace, services: AppServices) -> int:
+    """List the stored findings of the document with their decisions."""
+    document = await services.open_document(args.file)
+    session = ReviewSession(services.store, document, services.framework(None))
+    state = await session.reload()
+    states = state.finding_states()
+    if args.json:
+        items: list[dict[str, Any]] = []
+        for item in states:
+            data = finding_to_dict(item.finding)
+            data["decision"] = item.decision.value
+            data["reason"] = item.reason
+            items.append(data)
+        emit_json({"document": str(document.path), "findings": items})
+        return ExitCode.OK
+    if not states:
+        print("No findings stored for this document: run `aiprism review` first.")
+        return ExitCode.OK
+    for item in states:
+        finding = item.finding
+        where = "" if finding.anchor else " (unanchored)"
+        print(
+            f"{finding.id}  [{item.decision.value}] {finding.risk.value}/{finding.type.value} "
+            f"{finding.category}: {finding.description}{where}"
+        )
+        if finding.quote:
+            print(f"    “{finding.quote}”")
+    return ExitCode.OK
+
+
+async def run_stats(args: argparse.Namespace, services: AppServices) -> int:
+    """Statistics of the stored review."""
+    document = await services.open_document(args.file)
+    session = ReviewSession(services.store, document, services.framework(None))
+    state = await session.reload()
+    stats = statistics(state, document)
+    data = stats.to_dict()
+    if args.json:
+        emit_json(data)
+        return ExitCode.OK
+    for key, value in data.items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for inner_key, inner_value in value.items():
+                print(f"  {inner_key}: {inner_value}")
+        elif not isinstance(value, list):
+            print(f"{key}: {value}")
+    return ExitCode.OK

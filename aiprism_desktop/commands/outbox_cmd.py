@@ -1,0 +1,68 @@
+"""``aiprism outbox [--run]``: requests queued while the provider was unreachable."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from aiprism_desktop.commands.common import ExitCode, emit_json, info
+from aiprism_desktop.core.document import Document, load_document
+from aiprism_desktop.core.errors import DocumentError
+from aiprism_desktop.services import AppServices
+
+
+async def _loader(services: AppServices, document_id: str) -> Document | None:
+    """The queued request's document, if it is still where it was and unchanged.
+
+    Requests are queued with the default framework (the CLI and GUI review with it unless
+    told otherwise), so they are run with it.
+    """
+    stored = await services.store.get_document(document_id)
+    if stored is None:
+        return None
+    try:
+        document = await asyncio.to_thread(load_document, Path(stored.path))
+    except (DocumentError, OSError):
+        return None
+    return document if document.sha256 == document_id else None
+
+
+async def run_outbox(args: argparse.Namespace, services: AppServices) -> int:
+    """List queued requests; with ``--run``, run those whose provider is reachable now."""
+    pending = await services.store.pending()
+    if not args.run:
+        if args.json:
+            emit_json(
+                [
+                    {
+                        "document_id": item.document_id,
+                        "section_id": item.section_id,
+                        "provider": item.provider,
+                        "attempts": item.attempts,
+                        "last_error": item.last_error,
+                        "queued_at": item.created_at,
+                    }
+                    for item in pending
+                ]
+            )
+        else:
+            print(f"{len(pending)} queued request(s)")
+            for item in pending:
+                print(
+                    f"  {item.provider} {item.document_id[:12]} {item.section_id} "
+                    f"(attempts {item.attempts}) {item.last_error}"
+                )
+        return ExitCode.OK
+    ran = 0
+    for provider in sorted({item.provider for item in pending}):
+        reviewer = await services.reviewer(provider)
+        engine = services.engine(reviewer, services.framework(None))
+
+        async def load(document_id: str) -> Document | None:
+            return await _loader(services, document_id)
+
+        ran += await engine.drain_outbox(load)
+    left = len(await services.store.pending())
+    info(f"Ran {ran} queued request(s); {left} still queued.")
+    return ExitCode.OK if left == 0 else ExitCode.PROVIDER

@@ -1,0 +1,138 @@
+"""``aiprism review`` and ``aiprism export``."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from typing import Any
+
+from aiprism_desktop.commands.common import ExitCode, emit_json, fail, info, pick_sections
+from aiprism_desktop.commands.decisions_file import DecisionsFileError, apply_decisions
+from aiprism_desktop.commands.progress import ProgressPrinter
+from aiprism_desktop.core import engine_events as ev
+from aiprism_desktop.core.statistics import statistics
+from aiprism_desktop.review_session import ExportResult, ReviewSession
+from aiprism_desktop.services import AppServices
+
+
+async def run_review(args: argparse.Namespace, services: AppServices) -> int:
+    """Analyze, apply decisions, export; exit 4 when sections failed or are queued."""
+    document = await services.open_document(args.file)
+    framework = services.framework(args.framework)
+    section_ids = pick_sections(document, args.sections)
+    reviewer = await services.reviewer(
+        args.provider, region=args.region, concurrency=args.concurrency
+    )
+    engine = services.engine(reviewer, framework, concurrency=args.concurrency)
+    for warning in document.warnings:
+        info(f"note: {warning.message}")
+    printer = ProgressPrinter(document, verbose=args.verbose)
+    run = await engine.analyze(document, section_ids, on_event=printer, use_cache=not args.no_cache)
+
+    session = ReviewSession(services.store, document, framework)
+    await session.reload()
+    actor = args.reviewer or services.settings.reviewer_name
+    if run.finished == 0 and (run.failed or run.queued):
+        fail(_unfinished_message(run))
+        return ExitCode.PROVIDER
+    try:
+        if args.accept_all:
+            accepted = await session.accept_all_pending(actor)
+            info(f"Accepted {accepted} pending finding(s).")
+        elif args.decisions:
+            recorded = await apply_decisions(session, args.decisions, actor)
+            info(f"Applied {recorded} decision(s) from {args.decisions}.")
+    except DecisionsFileError as error:
+        fail(error.message)
+        return ExitCode.BAD_INPUT
+    result = await session.export(
+        args.out,
+        reports=args.report,
+        tracked_changes=args.tracked_changes,
+        attempts=printer.attempts,
+    )
+    _print_result(args, session, result, run)
+    if run.failed or run.queued:
+        fail(_unfinished_message(run))
+        return ExitCode.PROVIDER
+    return ExitCode.OK
+
+
+async def run_export(args: argparse.Namespace, services: AppServices) -> int:
+    """Export the stored review of a document again (no provider call)."""
+    document = await services.open_document(args.file)
+    session = ReviewSession(services.store, document, services.framework(None))
+    state = await session.reload()
+    if not state.analyzed_sections and not state.events:
+        fail(f"{args.file} has not been reviewed yet: run `aiprism review` first.")
+        return ExitCode.BAD_INPUT
+    result = await session.export(
+        args.out, reports=args.report, tracked_changes=args.tracked_changes
+    )
+    _print_result(args, session, result, None)
+    if args.s3:
+        from aiprism_desktop.aws.s3_export import aexport_to_s3
+
+        uploaded = await aexport_to_s3(
+            await services.aws_session(),
+            services.aws_settings(),
+            [result.docx.output, *result.reports],
+            document_stem=document.path.stem,
+            document_sha256=document.sha256,
+        )
+        for uri in uploaded.uris:
+            info(f"Uploaded {uri}")
+    return ExitCode.OK
+
+
+def _unfinished_message(run: ev.RunFinished) -> str:
+    parts = []
+    if run.failed:
+        parts.append(f"{run.failed} section(s) could not be reviewed (see above)")
+    if run.queued:
+        parts.append(
+            f"{run.queued} section(s) are queued until the provider can be reached; "
+            "run the same command again then"
+        )
+    return "; ".join(parts) + "."
+
+
+def _print_result(
+    args: argparse.Namespace,
+    session: ReviewSession,
+    result: ExportResult,
+    run: ev.RunFinished | None,
+) -> None:
+    stats = statistics(session.state, session.document)
+    docx = result.docx
+    if args.json:
+        data: dict[str, Any] = {
+            "document": str(session.document.path),
+            "output": str(docx.output),
+            "reports": [str(p) for p in result.reports],
+            "export": {
+                "comments_added": docx.comments_added,
+                "span_anchored": docx.span_anchored,
+                "block_anchored": docx.block_anchored,
+                "unplaced": list(docx.unplaced_ids),
+                "replacements_applied": docx.replacements_applied,
+                "warnings": list(docx.warnings),
+            },
+            "statistics": stats.to_dict(),
+        }
+        if run is not None:
+            data["run"] = asdict(run)
+        emit_json(data)
+        return
+    print(f"Reviewed document: {docx.output}")
+    for report in result.reports:
+        print(f"Report: {report}")
+    print(
+        f"{docx.comments_added} comment(s) written ({docx.span_anchored} on the quoted text, "
+        f"{docx.block_anchored} on a whole paragraph)"
+        + (f"; {docx.replacements_applied} tracked change(s)" if docx.replacements_applied else "")
+    )
+    for warning in docx.warnings:
+        print(f"note: {warning}")
+    if docx.unplaced_ids:
+        print(f"warning: {len(docx.unplaced_ids)} finding(s) could not be placed in the document")

@@ -1,0 +1,143 @@
+"""Declarative application settings (non-secret), persisted in the store's settings table.
+
+Each setting is declared once with its default, type, label and help (vorta's habit): the CLI's
+``aiprism config`` and the GUI's settings dialog are generated from this registry. Secrets are
+never settings; they live in the OS keyring (``secrets/``).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aiprism_desktop.aws.settings import AwsSettings
+from aiprism_desktop.core.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: its key, default, type, and how to present it."""
+
+    key: str
+    default: Any
+    type: type
+    label: str
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+_AWS_DEFAULTS = AwsSettings()
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "review.provider",
+        "offline",
+        str,
+        "Reviewer",
+        "Who reviews: offline rules, Claude on Bedrock, or the team backend.",
+        choices=("offline", "bedrock"),
+    ),
+    Setting("review.framework", "hawkeye", str, "Framework", "Checklist framework id."),
+    Setting("review.concurrency", 4, int, "Parallel sections", "Sections reviewed at once."),
+    Setting(
+        "review.reviewer_name",
+        "",
+        str,
+        "Your name",
+        "Author of your decisions and comments (default: your login name).",
+    ),
+    Setting(
+        "aws.auth_method",
+        _AWS_DEFAULTS.auth_method.value,
+        str,
+        "AWS sign-in",
+        "default_chain (environment, AWS_PROFILE, SSO, role), keys or api_key (saved in the "
+        "OS keyring), or profile.",
+        choices=("default_chain", "keys", "profile", "api_key"),
+    ),
+    Setting("aws.profile_name", "", str, "AWS profile", "Named profile from ~/.aws/config."),
+    Setting("aws.region", "", str, "AWS region", "Empty: AWS_REGION or the profile's region."),
+    Setting("aws.s3_bucket", "", str, "S3 bucket", "Bucket for exporting reviewed documents."),
+    Setting("aws.s3_prefix", _AWS_DEFAULTS.s3_prefix, str, "S3 prefix", "Key prefix for exports."),
+    Setting(
+        "aws.s3_sse",
+        _AWS_DEFAULTS.s3_sse.value,
+        str,
+        "S3 encryption",
+        "Server-side encryption of exported objects.",
+        choices=("AES256", "aws:kms"),
+    ),
+    Setting("aws.s3_kms_key_id", "", str, "KMS key", "KMS key id for aws:kms encryption."),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+class SettingsBackend(Protocol):
+    """Where settings are kept (the store implements it)."""
+
+    async def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+    async def set_setting(self, key: str, value: Any) -> None: ...
+
+    async def all_settings(self) -> dict[str, Any]: ...
+
+
+def declared(key: str) -> Setting:
+    """The declaration of a setting; ConfigError naming the known keys when there is none."""
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        known = ", ".join(_BY_KEY)
+        raise ConfigError(f"Unknown setting '{key}'. Known settings: {known}.") from None
+
+
+def parse_value(key: str, raw: str) -> Any:
+    """Convert a value typed by the user to the setting's type, checking choices."""
+    setting = declared(key)
+    if setting.choices and raw not in setting.choices:
+        raise ConfigError(f"{setting.label}: choose one of {', '.join(setting.choices)}.")
+    if setting.type is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{setting.label} must be a whole number.") from None
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class AppSettings:
+    """A snapshot of every setting (stored values over defaults)."""
+
+    values: Mapping[str, Any]
+
+    @classmethod
+    async def load(cls, backend: SettingsBackend) -> AppSettings:
+        stored = await backend.all_settings()
+        values = {s.key: stored.get(s.key, s.default) for s in SETTINGS}
+        return cls(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[declared(key).key]
+
+    @property
+    def reviewer_name(self) -> str:
+        """The name recorded on decisions and the reviewer's own comments."""
+        name = str(self["review.reviewer_name"]).strip()
+        if name:
+            return name
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # no login name (containers)
+            return "Reviewer"
+
+    def aws(self, **overrides: Any) -> AwsSettings:
+        """The AWS settings, validated (ConfigError on a bad region, bucket, ...)."""
+        data = {
+            key.removeprefix("aws."): value
+            for key, value in self.values.items()
+            if key.startswith("aws.") and value not in ("", None)
+        }
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return AwsSettings.from_dict(data)
