@@ -161,7 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run_command(args))
     except KeyboardInterrupt:
         fail("Cancelled. Sections that finished are kept and will not be asked again.")
-        return ExitCode.CANCELLED
+        # The store is closed by now. A model call already running in a worker thread cannot
+        # be interrupted, and the interpreter would wait for it (up to the read timeout) before
+        # exiting; its answer is no longer wanted, so leave without waiting.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(ExitCode.CANCELLED)
     except BrokenPipeError:
         # stdout went away (e.g. `aiprism findings x.docx | head`): not an error worth a trace.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -102,7 +102,8 @@ def test_sections_json_lists_the_outline(run_cli: RunCli) -> None:
     data = json.loads(result.stdout)
     titles = [s["title"] for s in data["sections"]]
     assert len(titles) == 12
-    assert "Root Cause Analysis" in titles and "Timeline of Events" in titles
+    assert "Root Cause Analysis" in titles
+    assert "Timeline of Events" in titles
 
 
 def test_bad_input_exits_3_with_a_clear_message(run_cli: RunCli, tmp_path: Path) -> None:
@@ -127,7 +128,9 @@ def test_usage_errors_exit_2(run_cli: RunCli, tmp_path: Path) -> None:
 
 
 def test_sections_spec_reviews_only_those(run_cli: RunCli, tmp_path: Path) -> None:
-    result = run_cli("--json", "review", SAMPLE, "--sections", "2,7-8", "--out", tmp_path / "o.docx")
+    result = run_cli(
+        "--json", "review", SAMPLE, "--sections", "2,7-8", "--out", tmp_path / "o.docx"
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["run"]["finished"] == 3
