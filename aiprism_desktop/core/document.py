@@ -110,7 +110,9 @@ class Section:
     @property
     def is_empty(self) -> bool:
         """True when the section has a heading but no body text (kept, but marked)."""
-        return not any(block.text.strip() for block in self.blocks)
+        return not any(
+            block.text.strip() for block in self.blocks if block.kind is not BlockKind.HEADING
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ Both sides must agree to the character on what a paragraph's text is, or anchors
 wrong place. The accept-all view is used: inserted and moved-to text counts, deleted and
 moved-from text does not. Field codes (``w:instrText``) are hidden; field results are shown.
 Text in text boxes, drawings and embedded objects belongs to their own nested paragraphs and is
-not part of the enclosing paragraph.
+not part of the enclosing paragraph. Inline ``mc:AlternateContent`` shows one branch, as Word
+does: the first ``mc:Choice`` (``mc:Fallback`` only when there is no choice), see
+``selected_alternative``; the reader picks text-box branches by the same rule.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ _SKIP = frozenset(
         n.W_PICT,
         n.W_OBJECT,
         n.W_TXBX_CONTENT,
-        n.MC_ALTERNATE_CONTENT,
         n.W_P,  # a nested paragraph is its own block
         n.W_TBL,
     }
@@ -78,19 +79,86 @@ def node_text(node: etree._Element) -> str | None:
     return None
 
 
+def selected_alternative(alternate: etree._Element) -> etree._Element | None:
+    """The branch of an ``mc:AlternateContent`` that is shown: first Choice, else Fallback."""
+    fallback = None
+    for branch in alternate:
+        if branch.tag == n.MC_CHOICE:
+            return branch
+        if branch.tag == n.MC_FALLBACK and fallback is None:
+            fallback = branch
+    return fallback
+
+
+def _collect_nodes(parent: etree._Element, out: list[etree._Element]) -> None:
+    # Recursive for-loops instead of an explicit stack: same order and skips, fewer Python
+    # operations per element (this runs for every paragraph of every document).
+    for element in parent:
+        tag = element.tag
+        if tag == n.W_T or tag in _FIXED_TEXT or tag == n.W_SYM:
+            out.append(element)
+        elif tag in _SKIP or not isinstance(tag, str):
+            continue  # skipped subtrees; comments and processing instructions
+        elif tag == n.MC_ALTERNATE_CONTENT:
+            branch = selected_alternative(element)
+            if branch is not None:
+                _collect_nodes(branch, out)
+        elif len(element):
+            _collect_nodes(element, out)
+
+
+def _collect_text(parent: etree._Element, out: list[str]) -> None:
+    # _collect_nodes, producing the text directly; plain runs (the bulk of any document) are
+    # handled in place rather than by recursion.
+    for element in parent:
+        tag = element.tag
+        if tag == n.W_T:
+            out.append(element.text or "")
+        elif tag == n.W_R:
+            for child in element:
+                child_tag = child.tag
+                if child_tag == n.W_T:
+                    out.append(child.text or "")
+                elif child_tag == n.W_RPR:
+                    continue
+                else:
+                    _collect_text_of(child, out)
+        elif tag in _SKIP or not isinstance(tag, str):
+            continue
+        elif tag in _FIXED_TEXT:
+            out.append(_FIXED_TEXT[tag])
+        elif tag == n.W_SYM:
+            out.append(node_text(element) or "")
+        elif tag == n.MC_ALTERNATE_CONTENT:
+            branch = selected_alternative(element)
+            if branch is not None:
+                _collect_text(branch, out)
+        elif len(element):
+            _collect_text(element, out)
+
+
+def _collect_text_of(element: etree._Element, out: list[str]) -> None:
+    """``_collect_text`` for one element (not its children only)."""
+    tag = element.tag
+    if tag in _SKIP or not isinstance(tag, str):
+        return
+    if tag in _FIXED_TEXT:
+        out.append(_FIXED_TEXT[tag])
+    elif tag == n.W_SYM:
+        out.append(node_text(element) or "")
+    elif tag == n.MC_ALTERNATE_CONTENT:
+        branch = selected_alternative(element)
+        if branch is not None:
+            _collect_text(branch, out)
+    elif len(element):
+        _collect_text(element, out)
+
+
 def iter_text_nodes(paragraph: etree._Element) -> Iterator[etree._Element]:
     """Yield the paragraph's text-producing elements in document order (accept-all view)."""
-    stack: list[etree._Element] = list(reversed(paragraph))
-    while stack:
-        element = stack.pop()
-        tag = element.tag
-        if not isinstance(tag, str) or tag in _SKIP:
-            continue  # comments, processing instructions, skipped subtrees
-        if tag == n.W_T or tag in _FIXED_TEXT or tag == n.W_SYM:
-            yield element
-            continue
-        if len(element):
-            stack.extend(reversed(element))
+    nodes: list[etree._Element] = []
+    _collect_nodes(paragraph, nodes)
+    return iter(nodes)
 
 
 def paragraph_segments(paragraph: etree._Element) -> list[TextSegment]:
@@ -110,4 +178,6 @@ def paragraph_segments(paragraph: etree._Element) -> list[TextSegment]:
 
 def paragraph_text(paragraph: etree._Element) -> str:
     """The paragraph's visible text; anchors' character offsets index into this string."""
-    return "".join(node_text(node) or "" for node in iter_text_nodes(paragraph))
+    parts: list[str] = []
+    _collect_text(paragraph, parts)
+    return "".join(parts)

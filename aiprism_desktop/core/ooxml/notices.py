@@ -1,0 +1,128 @@
+"""Document warnings: what the reviewer should know about how the document was read.
+
+Stable codes (the UI and reports key on them): TRACKED_CHANGES, TEXT_BOXES, ALT_CHUNKS,
+MACROS_PRESENT, TEMPLATE, EXISTING_COMMENTS, HEADERS_FOOTERS_NOT_REVIEWED, NO_HEADINGS,
+HEURISTIC_SECTIONS, EMPTY_DOCUMENT, CORE_PROPERTIES_UNREADABLE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiprism_desktop.core.document import DocumentWarning
+from aiprism_desktop.core.ooxml import names as n
+from aiprism_desktop.core.ooxml.package import Package
+from aiprism_desktop.core.ooxml.survey import Survey
+
+RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def tracked_changes(surveys: Iterable[Survey]) -> DocumentWarning | None:
+    surveys = list(surveys)
+    inserted = any(found.has_insertions for found in surveys)
+    deleted = any(found.has_deletions for found in surveys)
+    if not inserted and not deleted:
+        return None
+    kinds = " and ".join(
+        kind for kind, present in (("insertions", inserted), ("deletions", deleted)) if present
+    )
+    return DocumentWarning(
+        "TRACKED_CHANGES",
+        f"This document has tracked changes ({kinds}). You are reviewing it as if all "
+        "changes were accepted: inserted text is shown, deleted text is not.",
+    )
+
+
+def text_boxes(count: int) -> DocumentWarning | None:
+    if not count:
+        return None
+    return DocumentWarning(
+        "TEXT_BOXES",
+        f"Text from {_plural(count, 'text box')} is included, right after the paragraph each "
+        "box is anchored to.",
+    )
+
+
+def alt_chunks(count: int) -> DocumentWarning | None:
+    if not count:
+        return None
+    return DocumentWarning(
+        "ALT_CHUNKS",
+        f"{_plural(count, 'embedded block')} of imported content (HTML, RTF or another "
+        "document pasted as a whole) cannot be read and are not part of the review. Open the "
+        "document in Word and save it to turn them into normal text.",
+    )
+
+
+def package_format(package: Package) -> list[DocumentWarning]:
+    warnings: list[DocumentWarning] = []
+    has_vba = any(name.lower().endswith("vbaproject.bin") for name in package.part_names())
+    if package.source_format in ("docm", "dotm") or has_vba:
+        warnings.append(
+            DocumentWarning(
+                "MACROS_PRESENT",
+                "This document contains macros. They are never run; the reviewed copy is "
+                "exported as a plain .docx without macros.",
+            )
+        )
+    if package.source_format in ("dotx", "dotm"):
+        warnings.append(
+            DocumentWarning(
+                "TEMPLATE",
+                "This is a Word template. Its text is reviewed like a document; the reviewed "
+                "copy is exported as a plain .docx document.",
+            )
+        )
+    return warnings
+
+
+def existing_comments(count: int) -> DocumentWarning | None:
+    if not count:
+        return None
+    return DocumentWarning(
+        "EXISTING_COMMENTS",
+        f"This document already has {_plural(count, 'comment')}. They are listed for "
+        "reference and kept in the exported copy.",
+    )
+
+
+def headers_footers(package: Package) -> DocumentWarning | None:
+    """Warn when headers or footers hold text: they are not part of the review."""
+    parts: set[str] = set()
+    for rel_type in (RT_HEADER, RT_FOOTER):
+        parts.update(package.related_parts(package.main_part, rel_type))
+    for part in sorted(parts):
+        root = package.parse_part(part)
+        if any((t.text or "").strip() for t in root.iter(n.W_T)):
+            return DocumentWarning(
+                "HEADERS_FOOTERS_NOT_REVIEWED",
+                "Text in page headers and footers is not part of the review.",
+            )
+    return None
+
+
+def empty_document() -> DocumentWarning:
+    return DocumentWarning(
+        "EMPTY_DOCUMENT",
+        "No text was found in this document (it may hold only images, charts or empty "
+        "pages), so there is nothing to review.",
+    )
+
+
+def no_headings(heuristic: bool) -> DocumentWarning:
+    if heuristic:
+        return DocumentWarning(
+            "HEURISTIC_SECTIONS",
+            "This document uses no Word heading styles; sections were found from numbered or "
+            "bold short lines. Applying Heading styles in Word gives more reliable sections.",
+        )
+    return DocumentWarning(
+        "NO_HEADINGS",
+        "This document has no headings, so it is reviewed as a single section. Applying "
+        "Heading styles in Word splits it into sections.",
+    )

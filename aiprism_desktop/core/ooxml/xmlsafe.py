@@ -1,0 +1,65 @@
+"""Parse one package part as XML without ever expanding entities or touching the network.
+
+Word never writes a DOCTYPE, so any part that declares one is refused before parsing: that
+rules out billion-laughs expansion and external entities (XXE) whatever the parser would do.
+The parser is locked down as well (no entity resolution, no DTD loading, no network, libxml2's
+default size and depth limits) and the parsed tree is checked again for a DTD, as defence in
+depth.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from aiprism_desktop.core.ooxml.errors import (
+    CorruptXmlError,
+    DocumentTooComplexError,
+    XmlEntitiesError,
+)
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """True when the XML text has a DOCTYPE or ENTITY declaration (UTF-8 or UTF-16)."""
+    if data.startswith(_UTF16_BOMS):
+        text = data.decode("utf-16", errors="replace")
+        return "<!DOCTYPE" in text or "<!ENTITY" in text
+    return b"<!DOCTYPE" in data or b"<!ENTITY" in data
+
+
+def _new_parser() -> etree.XMLParser:
+    # A fresh parser per call: lxml parsers keep state and are not shared across threads.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+        # Word writes neither; dropping them keeps each w:t text in one node (reader and
+        # exporter both parse here, so they see the same text).
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_xml(data: bytes, part_name: str) -> etree._Element:
+    """Parse a part's bytes; refuse DTDs and report malformed XML as ``CorruptXmlError``."""
+    if _declares_dtd(data):
+        raise XmlEntitiesError(detail=f"{part_name} declares a DOCTYPE or XML entities")
+    try:
+        root = etree.fromstring(data, _new_parser())
+    except etree.XMLSyntaxError as exc:
+        message = str(exc)
+        if "Excessive depth" in message or "huge" in message.lower():
+            raise DocumentTooComplexError(detail=f"{part_name}: {message}") from None
+        raise CorruptXmlError(detail=f"{part_name}: {message}") from None
+    except ValueError as exc:  # e.g. unsupported encoding declaration
+        raise CorruptXmlError(detail=f"{part_name}: {exc}") from None
+    if root is None:
+        raise CorruptXmlError(detail=f"{part_name}: no root element")
+    docinfo = root.getroottree().docinfo
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
+        raise XmlEntitiesError(detail=f"{part_name} declares a DOCTYPE")
+    return root

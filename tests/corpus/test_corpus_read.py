@@ -1,0 +1,133 @@
+"""Every real-world corpus file is read into consistent sections or refused with a specific error.
+
+The corpus lives outside the repository: ``$AIPRISM_CORPUS_DIR`` or ``<repo>/../shared/corpus/
+public``. When it cannot be found the test fails (set ``AIPRISM_CORPUS_DIR=none`` to skip on
+purpose). For each file, within 10 s:
+
+* read: at least one section, every block's location resolves to a ``w:p`` whose text is the
+  block's text, ids unique (``tests.reader_checks``); or
+* refused: with a ``DocumentError`` subclass, never the base class, never another exception.
+
+``EXPECTED_REFUSALS`` pins the outcome of the files known to be unreadable (so a regression
+that starts refusing good files, or accepting bad ones, fails here). The summary test prints
+the counts; the old Flask app managed 72 read, 31 with zero sections and 11 silent failures.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from aiprism_desktop.core.errors import DocumentError
+from aiprism_desktop.core.ooxml.reader import read_document
+from tests.reader_checks import check_blocks_resolve
+
+_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm", ".doc"}
+_MISSING = "corpus-directory-missing"
+
+# file → code: the corpus files that cannot be reviewed, and why (see the corpus README).
+EXPECTED_REFUSALS = {
+    "docx2python__tests__resources__strict.docx": "DOC_STRICT_OOXML",
+    "mammoth__tests__test-data__strict-format.docx": "DOC_STRICT_OOXML",
+    "docx2python__tests__resources__nested_paragraphs_in_header3b.docx": "DOC_MISSING_PART",
+    "poi__test-data__document__60316b.dotx": "DOC_MISSING_PART",
+    "poi__test-data__openxml4j__OPCCompliance_DerivedPartNameFAIL.docx": "DOC_MISSING_PART",
+    "poi__test-data__document__bug53475-password-is-pass.docx": "DOC_ENCRYPTED",
+    "poi__test-data__document__cpansearch.perl.org_src_tobyink_acme-rundoc-0.001_word-lib_"
+    "hello_world.docm": "DOC_LEGACY_DOC",
+    "poi__test-data__document__truncated62886.docx": "DOC_TRUNCATED",
+    "poi__test-data__document__crash-517626e815e0afa9decd0ebb6d1dee63fb9907dd.docx": (
+        "DOC_TRUNCATED"
+    ),
+    "poi__test-data__document__clusterfuzz-testcase-minimized-POIXWPFFuzzer-5564805011079168"
+    ".docx": "DOC_TRUNCATED",
+    "poi__test-data__document__clusterfuzz-testcase-minimized-POIXWPFFuzzer-4791943399604224"
+    ".docx": "DOC_CORRUPT_ZIP",
+    "poi__test-data__document__clusterfuzz-testcase-minimized-POIXWPFFuzzer-6733884933668864"
+    ".docx": "DOC_CORRUPT_ZIP",  # bad CRC-32 in the theme part
+    "poi__test-data__integration__stress025.docx": "DOC_UNSUPPORTED",  # main part is a theme
+    "poi__test-data__document__ExternalEntityInText.docx": "DOC_XML_ENTITIES",  # XXE probe
+}
+
+_outcomes: dict[str, str] = {}  # file → "read" | refusal code, for the summary
+
+
+def corpus_dir() -> Path | None:
+    """The corpus folder, or None when skipping was asked for with AIPRISM_CORPUS_DIR=none."""
+    configured = os.environ.get("AIPRISM_CORPUS_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() == "none" else Path(configured)
+    return Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "public"
+
+
+def _corpus_files() -> list[str]:
+    folder = corpus_dir()
+    if folder is None:
+        return []
+    if not folder.is_dir():
+        return [_MISSING]
+    return sorted(p.name for p in folder.iterdir() if p.suffix.lower() in _SUFFIXES)
+
+
+CORPUS_FILES = _corpus_files()
+
+
+def _folder() -> Path:
+    folder = corpus_dir()
+    if folder is None:
+        pytest.skip("AIPRISM_CORPUS_DIR=none: corpus tests skipped on purpose")
+    return folder
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("name", CORPUS_FILES or ["(skipped)"])
+def test_corpus_file_is_read_or_refused_specifically(name: str) -> None:
+    folder = _folder()
+    if name == _MISSING:
+        pytest.fail(
+            f"The test corpus was not found at {folder}. Put the shared corpus there, point "
+            "AIPRISM_CORPUS_DIR at its public/ folder, or set AIPRISM_CORPUS_DIR=none to skip."
+        )
+    started = time.perf_counter()
+    refusal: DocumentError | None = None
+    try:
+        document = read_document(folder / name)
+    except DocumentError as error:
+        refusal = error
+    elapsed = time.perf_counter() - started
+    if refusal is not None:
+        _outcomes[name] = refusal.code
+        assert type(refusal) is not DocumentError, f"{name}: refused without a specific cause"
+        assert name in EXPECTED_REFUSALS, (
+            f"{name} was refused unexpectedly: {refusal.code} ({refusal.detail})"
+        )
+        assert refusal.code == EXPECTED_REFUSALS[name], f"{name}: {refusal.detail}"
+        return
+    _outcomes[name] = "read"
+    assert name not in EXPECTED_REFUSALS, f"{name} should be refused as {EXPECTED_REFUSALS[name]}"
+    assert len(document.sections) >= 1
+    assert check_blocks_resolve(document) == []
+    assert elapsed < 10
+
+
+def test_corpus_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """Print how many files were read and refused (and why); runs after the files above."""
+    folder = _folder()
+    if not folder.is_dir():
+        pytest.fail(f"The test corpus was not found at {folder} (see the test above).")
+    if len(_outcomes) < len(CORPUS_FILES):
+        pytest.skip("summary needs the whole corpus run in this session")
+    counts = Counter("read" if outcome == "read" else "refused" for outcome in _outcomes.values())
+    reasons = Counter(outcome for outcome in _outcomes.values() if outcome != "read")
+    with capsys.disabled():
+        print(
+            f"\ncorpus read: {counts['read']} read, {counts['refused']} refused "
+            f"({', '.join(f'{code} {n}' for code, n in sorted(reasons.items()))}) "
+            f"of {len(_outcomes)} files; old app: 72 ok, 31 with 0 sections, 11 silent failures"
+        )
+    assert counts["read"] + counts["refused"] == len(CORPUS_FILES)
+    assert set(reasons) <= set(EXPECTED_REFUSALS.values())
