@@ -74,9 +74,15 @@ async def test_cancel_keeps_finished_sections() -> None:
     cache = MemoryCache()
     engine = engine_for(reviewer, concurrency=1, findings=findings, cache=cache)
     events: list[ev.EngineEvent] = []
-    task = asyncio.create_task(engine.analyze(document, on_event=events.append))
-    while sum(isinstance(e, ev.SectionFinished) for e in events) < 2:
-        await asyncio.sleep(0.005)
+    two_finished = asyncio.Event()
+
+    def record(event: ev.EngineEvent) -> None:
+        events.append(event)
+        if sum(isinstance(e, ev.SectionFinished) for e in events) >= 2:
+            two_finished.set()
+
+    task = asyncio.create_task(engine.analyze(document, on_event=record))
+    await asyncio.wait_for(two_finished.wait(), timeout=10)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -98,7 +104,8 @@ async def test_reopening_a_reviewed_document_makes_zero_provider_calls() -> None
     first = ScriptedReviewer()
     first_events: list[ev.EngineEvent] = []
     before = await engine_for(first, cache=cache).analyze(document, on_event=first_events.append)
-    assert before.cached == 0 and len(first.calls) == 4
+    assert before.cached == 0
+    assert len(first.calls) == 4
 
     second = ScriptedReviewer()  # a new session, same provider and model chain
     events: list[ev.EngineEvent] = []
@@ -129,17 +136,18 @@ async def test_unreachable_provider_queues_requests_and_drains_when_back() -> No
     findings = MemoryFindings()
     engine = engine_for(reviewer, outbox=outbox, findings=findings)
     result = await engine.analyze(document)
-    assert result.queued == 3 and result.finished == 0
+    assert result.queued == 3
+    assert result.finished == 0
     assert len(await outbox.pending("scripted")) == 3
 
-    async def load(document_id: str) -> object:
+    async def load(document_id: str) -> Document | None:
         return document if document_id == document.sha256 else None
 
     assert await engine.drain_outbox(load) == 0  # still offline: nothing runs, nothing lost
     assert len(await outbox.pending()) == 3
 
     reviewer.reachable = True
-    assert await engine.drain_outbox(load) == 3  # type: ignore[arg-type]
+    assert await engine.drain_outbox(load) == 3
     assert await outbox.pending() == ()
     assert len(findings.by_section) == 3
 
@@ -162,7 +170,9 @@ async def test_a_failing_section_does_not_stop_the_others_and_nothing_is_invente
     reviewer = ScriptedReviewer(overrides={"s002": failing(AuthError(detail="bad key"))})
     events: list[ev.EngineEvent] = []
     result = await engine_for(reviewer).analyze(document, on_event=events.append)
-    assert result.status == "failed" and result.failed == 1 and result.finished == 2
+    assert result.status == "failed"
+    assert result.failed == 1
+    assert result.finished == 2
     (failed,) = [e for e in events if isinstance(e, ev.SectionFailed)]
     assert failed.section_id == "s002"
     assert failed.error.code == "AUTH_FAILED"
