@@ -29,6 +29,7 @@ from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.export.comment_text import AI_AUTHOR, export_items
 from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
 from aiprism_desktop.core.findings import Finding, FindingType, Risk
+from tests.fixtures_hostile import STRESS_CASES
 
 pytestmark = pytest.mark.slow
 
@@ -120,13 +121,24 @@ def test_corpus_file_exports_or_is_refused(name: str, tmp_path: Path) -> None:
             f"The document corpus is missing at {corpus}. Set AIPRISM_CORPUS_DIR to its "
             "public/ folder, or AIPRISM_CORPUS_DIR=none to skip the corpus tests."
         )
-    source = corpus / name
+    _check_exports_or_is_refused(corpus / name, tmp_path)
+
+
+@pytest.mark.parametrize("case", sorted(STRESS_CASES))
+def test_generated_large_file_exports(case: str, tmp_path: Path) -> None:
+    """The generated 50,000-paragraph, 2,000-row-table and 300-page files, same checks."""
+    source = STRESS_CASES[case](tmp_path / f"{case}.docx")
+    assert _check_exports_or_is_refused(source, tmp_path) is not None
+
+
+def _check_exports_or_is_refused(source: Path, tmp_path: Path) -> Document | None:
+    """Export one test comment per block and verify it; None when the file was refused."""
     started = time.perf_counter()
     document = _load_or_refusal(source)
     if isinstance(document, DocumentError):
         assert document.code != DocumentError.code, f"refusal without a specific code: {document!r}"
         assert document.message
-        return
+        return None
     findings = _test_findings(document)
     out = tmp_path / "reviewed.docx"
     summary = export_reviewed_docx(source, document, export_items(findings), out, now=NOW)
@@ -166,3 +178,4 @@ def test_corpus_file_exports_or_is_refused(name: str, tmp_path: Path) -> None:
     assert reread.comments[:existing] == document.comments
     new_comments = reread.comments[existing:]
     assert [c.anchored_text for c in new_comments] == [f.quote.strip() for f in findings]
+    return document
