@@ -7,7 +7,9 @@ Format::
       {"finding": "s004.9f8e7d6c5b", "action": "reject", "reason": "Covered in the appendix"},
       {"finding": "s004.0a1b2c3d4e", "action": "edit", "changes": {"risk": "low"}},
       {"select": {"risk": "high"}, "action": "accept"},
-      {"action": "add", "section": 2, "quote": "exact text", "description": "My comment"}
+      {"action": "add", "section": 2, "quote": "exact text", "description": "My comment"},
+      {"finding": "s002.r1a2b3c4d5", "action": "delete"},
+      {"action": "undo"}, {"action": "redo"}, {"action": "revert_all"}
     ]}
 
 ``finding`` ids are those printed by ``aiprism findings`` (stable for the same document).
@@ -33,7 +35,12 @@ from aiprism_desktop.core.findings import (
 )
 from aiprism_desktop.review_session import ReviewSession
 
-_ACTIONS = ("accept", "reject", "revert", "edit", "add")
+_ACTIONS = ("accept", "reject", "revert", "edit", "add", "delete", "undo", "redo", "revert_all")
+_WHOLE_REVIEW = {
+    "undo": lambda state, actor: state.undo(actor=actor),
+    "redo": lambda state, actor: state.redo(actor=actor),
+    "revert_all": lambda state, actor: state.revert_all(actor=actor),
+}
 _SELECTABLE = ("section", "risk", "type", "category", "origin")
 
 
@@ -154,6 +161,13 @@ async def apply_decisions(session: ReviewSession, path: Path, actor: str) -> int
                 await session.record(session.state.add_comment(finding, actor=actor)) is not None
             )
             continue
+        if action in _WHOLE_REVIEW:
+            try:
+                event = _WHOLE_REVIEW[action](session.state, actor)
+            except ReviewStateError as error:
+                raise DecisionsFileError(f"Decision {number}: {error.message}") from None
+            recorded += await session.record(event) is not None
+            continue
         targets = _targets(session, entry, number)
         for finding_id in targets:
             try:
@@ -164,6 +178,8 @@ async def apply_decisions(session: ReviewSession, path: Path, actor: str) -> int
                     event = session.state.reject(finding_id, actor=actor, reason=reason)
                 elif action == "revert":
                     event = session.state.revert(finding_id, actor=actor)
+                elif action == "delete":
+                    event = session.state.delete_comment(finding_id, actor=actor)
                 else:
                     changes = _edit_changes(entry, number)
                     event = session.state.edit(finding_id, changes, actor=actor)

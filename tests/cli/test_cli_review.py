@@ -146,3 +146,46 @@ def test_doctor_reports_paths_keyring_and_providers(run_cli: RunCli, tmp_path: P
     assert report["providers"]["bedrock"]["reachable"] is False  # no region configured
     assert "hawkeye" in report["frameworks"]
     assert "backend" in report["keyring"]
+
+
+def test_decisions_file_undo_delete_and_revert_all(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("review", SAMPLE, "--out", tmp_path / "first.docx").returncode == 0
+    ids = [f["id"] for f in json.loads(run_cli("--json", "findings", SAMPLE).stdout)["findings"]]
+    comment = {"action": "add", "section": 2, "description": "Kept comment"}
+    steps = [
+        {"finding": ids[0], "action": "accept"},
+        {"finding": ids[1], "action": "accept"},
+        {"action": "undo"},  # takes back the second accept
+        {"action": "add", "section": 3, "description": "Short-lived comment"},
+        comment,
+        {"action": "revert_all"},  # AI/rule decisions only; own comments stay
+        {"action": "undo"},  # brings the first accept back
+        {"finding": ids[2], "action": "reject"},
+    ]
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text(json.dumps({"decisions": steps}), encoding="utf-8")
+    result = run_cli("review", SAMPLE, "--decisions", decisions, "--out", tmp_path / "o.docx")
+    assert result.returncode == 0, result.stderr
+
+    found = json.loads(run_cli("--json", "findings", SAMPLE).stdout)["findings"]
+    by_id = {f["id"]: f for f in found}
+    assert by_id[ids[0]]["decision"] == "accepted"
+    assert by_id[ids[1]]["decision"] == "pending"
+    assert by_id[ids[2]]["decision"] == "rejected"
+    short_lived = next(f for f in found if f["description"] == "Short-lived comment")
+    delete = [{"finding": short_lived["id"], "action": "delete"}]
+    decisions.write_text(json.dumps({"decisions": delete}), encoding="utf-8")
+    again = run_cli("review", SAMPLE, "--decisions", decisions, "--out", tmp_path / "p.docx")
+    assert again.returncode == 0, again.stderr
+    texts = [c.text for c in docx.Document(str(tmp_path / "p.docx")).comments]
+    assert len(texts) == 2  # the accepted finding and the kept comment
+    assert any("Kept comment" in text for text in texts)
+    assert not any("Short-lived" in text for text in texts)
+
+
+def test_invalid_decisions_file_exits_3(run_cli: RunCli, tmp_path: Path) -> None:
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text('{"decisions": [{"action": "approve"}]}', encoding="utf-8")
+    result = run_cli("review", SAMPLE, "--decisions", decisions, "--out", tmp_path / "o.docx")
+    assert result.returncode == 3
+    assert "Decision 1" in result.stderr
