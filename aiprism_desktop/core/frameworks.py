@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from aiprism_desktop.core.errors import ConfigError
+from aiprism_desktop.core.yaml_data import load_yaml_data
 
 if TYPE_CHECKING:
     from aiprism_desktop.core.document import Section
@@ -132,19 +133,6 @@ _FRAMEWORK_FILE_SCHEMA: dict[str, Any] = {
 _VALIDATOR = Draft202012Validator(_FRAMEWORK_FILE_SCHEMA)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without anchors/aliases: a framework never needs them, and alias bombs
-    ("billion laughs") would make validation exponential."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
 def _file_error(path: Path, problem: str) -> ConfigError:
     return ConfigError(f"The framework file {path} is invalid: {problem}", detail=str(path))
 
@@ -185,7 +173,7 @@ def load_framework_file(path: Path) -> Framework:
     except UnicodeDecodeError:
         raise _file_error(path, "it is not UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)
+        data = load_yaml_data(text)
     except yaml.YAMLError as exc:
         raise _file_error(path, f"it is not valid YAML ({exc})") from None
     if not isinstance(data, dict):

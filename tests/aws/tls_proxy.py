@@ -8,8 +8,6 @@ the certificate. Bytes are relayed unchanged in both directions.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import ipaddress
 import select
 import socket
 import socketserver
@@ -18,43 +16,7 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
-
-def write_self_signed_cert(directory: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and its key, as PEM files in ``directory``."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(hours=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path = directory / "loopback-cert.pem"
-    key_path = directory / "loopback-key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
+from tests.fakes.tls import write_localhost_certificate
 
 
 class _Relay(socketserver.BaseRequestHandler):
@@ -104,7 +66,7 @@ class TlsProxy:
     """``https://127.0.0.1:<port>`` → ``http://127.0.0.1:<upstream_port>``."""
 
     def __init__(self, upstream_port: int, cert_dir: Path) -> None:
-        self.cert_path, key_path = write_self_signed_cert(cert_dir)
+        self.cert_path, key_path = write_localhost_certificate(cert_dir)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.cert_path, key_path)
         self._server = _TlsServer(upstream_port, context)

@@ -24,6 +24,7 @@ from jsonschema.exceptions import best_match
 
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.core.findings import FindingType, Risk
+from aiprism_desktop.core.yaml_data import load_yaml_data
 from aiprism_desktop.providers.rules.checks_language import compile_pattern
 from aiprism_desktop.providers.rules.context import COMMON_FIELDS, CheckKind
 
@@ -135,19 +136,6 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without aliases: rule packs never need them, and alias bombs would blow up
-    the fingerprint's JSON dump."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
 def _error(path: Path, problem: str) -> ConfigError:
     return ConfigError(f"The rule file {path.name} is invalid: {problem}", detail=str(path))
 
@@ -172,7 +160,7 @@ def read_rule_file(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise _error(path, "it is not UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)
+        data = load_yaml_data(text)
     except yaml.YAMLError as exc:
         raise _error(path, f"it is not valid YAML ({exc})") from None
     if not isinstance(data, dict):
