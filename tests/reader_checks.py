@@ -2,7 +2,8 @@
 
 ``check_blocks_resolve`` is the contract the exporter relies on: every block's location names a
 part and the ordinal of a ``w:p`` in ``root.iter(w:p)`` whose ``paragraph_text`` is exactly the
-block's text, and block ids are unique.
+block's text, and block ids are unique. ``check_scan`` holds the reader's one-pass part scan to
+the direct definitions it replaces.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from lxml import etree
 from aiprism_desktop.core.document import Block, Document
 from aiprism_desktop.core.ooxml import names as n
 from aiprism_desktop.core.ooxml.package import open_package
+from aiprism_desktop.core.ooxml.part_scan import PROPERTY_TAGS, PartScan, scan_part
 from aiprism_desktop.core.ooxml.text import paragraph_text
 
 
@@ -53,3 +55,26 @@ def check_blocks_resolve(document: Document) -> list[str]:
         ):
             problems.append(f"{section.id}: heading block is not its first block")
     return problems
+
+
+def _direct_properties(paragraph: etree._Element) -> list[etree._Element]:
+    if len(paragraph) and paragraph[0].tag == n.W_PPR:
+        return [child for child in paragraph[0] if child.tag in PROPERTY_TAGS]
+    return []
+
+
+def check_scan(root: etree._Element) -> PartScan:
+    """Assert ``scan_part`` agrees with ``paragraph_text`` and with the paragraph's own w:pPr
+    wherever it gives an answer; returns the scan for further checks."""
+    scan = scan_part(root)
+    paragraphs = list(root.iter(n.W_P))
+    assert scan.paragraphs == paragraphs
+    assert len(scan.texts) == len(paragraphs)
+    for ordinal, paragraph in enumerate(paragraphs):
+        text = scan.texts[ordinal]
+        if text is not None:
+            assert text == paragraph_text(paragraph), f"text of paragraph {ordinal}"
+        if ordinal not in scan.unsure_properties:
+            expected = _direct_properties(paragraph)
+            assert scan.properties.get(ordinal, []) == expected, f"pPr of paragraph {ordinal}"
+    return scan

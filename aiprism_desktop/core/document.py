@@ -9,9 +9,11 @@ guessing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import cast
 
 
 class BlockKind(StrEnum):
@@ -80,6 +82,72 @@ class Block:
     def display_text(self) -> str:
         """Text as a reader sees it, with the list label in front."""
         return f"{self.label} {self.text}" if self.label else self.text
+
+
+# -- Fast construction for the reader --------------------------------------------------------
+# A frozen dataclass's __init__ sets every field through ``object.__setattr__`` (about 1 µs for
+# a Block), and the reader builds a Block, a BlockLocation and often a TableCellRef per
+# paragraph. Each twin below has exactly the slots of its class, fills them with plain
+# attribute stores and then becomes an instance of the real class (CPython allows assigning
+# ``__class__`` between classes of identical slot layout). The result is a genuine frozen
+# instance, equal to the one the constructor makes; tests/core/test_document_model.py checks
+# that every field is set, so a field added to the class must be added to its twin.
+
+
+class _BlockTwin:
+    __slots__ = Block.__slots__
+
+    def __init__(
+        self,
+        id: str,
+        kind: BlockKind,
+        text: str,
+        location: BlockLocation,
+        style: str = "",
+        label: str = "",
+        heading_level: int | None = None,
+        table_cell: TableCellRef | None = None,
+    ) -> None:
+        self.id = id
+        self.kind = kind
+        self.text = text
+        self.location = location
+        self.style = style
+        self.label = label
+        self.heading_level = heading_level
+        self.table_cell = table_cell
+        self.__class__ = Block  # type: ignore[assignment]
+
+
+class _BlockLocationTwin:
+    __slots__ = BlockLocation.__slots__
+
+    def __init__(self, part: str, paragraph_index: int) -> None:
+        self.part = part
+        self.paragraph_index = paragraph_index
+        self.__class__ = BlockLocation  # type: ignore[assignment]
+
+
+class _TableCellRefTwin:
+    __slots__ = TableCellRef.__slots__
+
+    def __init__(self, table_index: int, row: int, column: int, depth: int = 1) -> None:
+        self.table_index = table_index
+        self.row = row
+        self.column = column
+        self.depth = depth
+        self.__class__ = TableCellRef  # type: ignore[assignment]
+
+
+# Same positional parameters and defaults as the constructors (keyword use works too).
+new_block = cast(
+    Callable[
+        [str, BlockKind, str, BlockLocation, str, str, int | None, TableCellRef | None], Block
+    ],
+    _BlockTwin,
+)
+new_block_location = cast(Callable[[str, int], BlockLocation], _BlockLocationTwin)
+new_table_cell_ref = cast(Callable[[int, int, int, int], TableCellRef], _TableCellRefTwin)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,13 @@ controls, notes, tracked changes, existing comments, ids and locations."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
 from aiprism_desktop.core.document import BlockKind, SectionKind, load_document
+from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.ooxml.reader import read_document
 from tests.docx_factory import (
     NSDECL,
@@ -78,6 +80,29 @@ def test_table_cells_are_read_once_each_with_their_position(tmp_path: Path) -> N
     positions = [(ref.table_index, ref.row, ref.column, ref.depth) for _, ref in cells if ref]
     assert positions == [(0, 0, 0, 1), (0, 0, 2, 1), (0, 1, 0, 1)]
     assert {x.kind for x in all_blocks(document)} == {BlockKind.TABLE_CELL}
+    assert check_blocks_resolve(document) == []
+
+
+def test_cell_positions_count_skipped_grid_columns_and_wrapped_rows_and_cells(
+    tmp_path: Path,
+) -> None:
+    cell = "<w:tc>{}</w:tc>".format
+    table = (
+        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+        '<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+        f"{cell(paragraph_xml('after a skipped column'))}{cell(paragraph_xml('last'))}</w:tr>"
+        f"<w:sdt><w:sdtContent><w:tr>{cell(paragraph_xml('row in a control'))}"
+        f"<w:customXml>{cell(paragraph_xml('cell in custom XML'))}</w:customXml></w:tr>"
+        "</w:sdtContent></w:sdt></w:tbl>"
+    )
+    document = read_document(write_body_xml(tmp_path / "grid.docx", table))
+    read = [(x.text, x.table_cell) for x in all_blocks(document)]
+    assert [(text, ref.row, ref.column) for text, ref in read if ref] == [
+        ("after a skipped column", 0, 1),
+        ("last", 0, 2),
+        ("row in a control", 1, 0),
+        ("cell in custom XML", 1, 1),
+    ]
     assert check_blocks_resolve(document) == []
 
 
@@ -335,3 +360,22 @@ def test_special_characters_follow_the_shared_text_definition(tmp_path: Path) ->
     document = read_document(write_body_xml(tmp_path / "chars.docx", xml))
     assert texts(document) == ["a\tb\nc\u2011d\u00b77"]
     assert check_blocks_resolve(document) == []
+
+
+def test_reading_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    b = DocBuilder()
+    b.paragraph("Text.")
+    path = b.save(tmp_path / "gc.docx")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            read_document(path)
+            assert gc.isenabled() is enabled
+            with pytest.raises(DocumentError):
+                read_document(broken)
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was_enabled else gc.disable)()

@@ -11,6 +11,7 @@ from aiprism_desktop.core.ooxml.splitter import (
     SplitItem,
     heuristic_levels,
     numbered_heading_level,
+    split_blocks,
     split_sections,
 )
 from tests.docx_factory import DocBuilder
@@ -296,3 +297,21 @@ def test_split_sections_builds_preamble_headings_and_notes() -> None:
     ]
     assert sections[1].blocks[0].kind is BlockKind.HEADING
     assert sections[1].blocks[2].kind is BlockKind.PARAGRAPH
+
+
+def test_split_blocks_cuts_at_the_given_openings_like_split_sections() -> None:
+    blocks = [_block(text, i) for i, text in enumerate(["A", "B", "C", "D", "E"])]
+    for openings in ({}, {0: 1}, {0: 1, 1: 2, 4: 1}, {2: 3}):
+        items = [SplitItem(b, openings.get(i)) for i, b in enumerate(blocks)]
+        expected = split_sections(items, [], document_title="Doc", notes_title="Notes")
+        got = split_blocks(blocks, openings, [], document_title="Doc", notes_title="Notes")
+        assert got == expected
+        assert [b.id for s in got for b in s.blocks] == [b.id for b in blocks]
+        for section in got:
+            if section.heading_block_id is not None:
+                assert section.blocks[0].kind is BlockKind.HEADING
+    sections = split_blocks(blocks, {0: 1, 1: 2}, [], document_title="Doc", notes_title="N")
+    assert [(s.title, s.level, len(s.blocks)) for s in sections] == [("A", 1, 1), ("B", 2, 4)]
+    assert sections[0].is_empty
+    only = split_blocks(blocks, {}, [], document_title="Doc", notes_title="N")
+    assert [(s.title, s.kind, len(s.blocks)) for s in only] == [("Doc", SectionKind.BODY, 5)]

@@ -10,6 +10,7 @@ their own mark in the body text and get no number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -19,12 +20,13 @@ from aiprism_desktop.core.ooxml import names as n
 from aiprism_desktop.core.ooxml.numbering import Numbering, format_number
 from aiprism_desktop.core.ooxml.package import Package
 from aiprism_desktop.core.ooxml.styles import StyleMap, int_val
-from aiprism_desktop.core.ooxml.survey import survey
 from aiprism_desktop.core.ooxml.walker import PartWalker
 
 RT_SETTINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings"
 _SEPARATOR_TYPES = frozenset({"separator", "continuationSeparator", "continuationNotice"})
 _NOTE_TAGS = frozenset({n.w("footnote"), n.w("endnote")})
+W_FOOTNOTE_REFERENCE = n.w("footnoteReference")
+W_ENDNOTE_REFERENCE = n.w("endnoteReference")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +111,13 @@ def open_notes(
     main_root: etree._Element,
     styles: StyleMap,
     numbering: Numbering,
+    references: Sequence[etree._Element],
 ) -> list[NotesPart]:
-    """The footnotes and endnotes parts that hold notes (footnotes first), not yet walked."""
+    """The footnotes and endnotes parts that hold notes (footnotes first), not yet walked.
+
+    ``references``: the main part's w:footnoteReference and w:endnoteReference elements in
+    document order (``PartWalker.scan.note_references``).
+    """
     roots: dict[BlockKind, tuple[str, etree._Element]] = {}
     for note in (FOOTNOTES, ENDNOTES):
         part = package.related_part(package.main_part, note.rel_type)
@@ -120,11 +127,6 @@ def open_notes(
                 roots[note.kind] = (part, root)
     if not roots:
         return []
-    references = survey(
-        main_root,
-        footnotes=BlockKind.FOOTNOTE in roots,
-        endnotes=BlockKind.ENDNOTE in roots,
-    )
     settings_name = package.related_part(package.main_part, RT_SETTINGS)
     settings = package.parse_part(settings_name) if settings_name else None
     parts: list[NotesPart] = []
@@ -133,13 +135,8 @@ def open_notes(
             continue
         part, root = roots[note.kind]
         fmt, start = _note_format(note, main_root, settings)
-        labels = _reference_labels(
-            references.footnote_references
-            if note.kind is BlockKind.FOOTNOTE
-            else references.endnote_references,
-            fmt,
-            start,
-        )
+        tag = W_FOOTNOTE_REFERENCE if note.kind is BlockKind.FOOTNOTE else W_ENDNOTE_REFERENCE
+        labels = _reference_labels([r for r in references if r.tag == tag], fmt, start)
         walker = PartWalker(part, root, styles, numbering, note_kind=note.kind)
         parts.append(NotesPart(walker, note, labels))
     return parts

@@ -26,7 +26,7 @@ Decisions (kept stable because section ids and cache keys depend on them):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from typing import NamedTuple, Protocol
@@ -53,7 +53,7 @@ class SplitMethod(StrEnum):
 
 
 class SplitCandidate(Protocol):
-    """What the splitter needs to know about a body block (``walker.Walked`` is one)."""
+    """What the splitter needs to know about a body block."""
 
     @property
     def block(self) -> Block: ...
@@ -150,33 +150,51 @@ def split_sections(
     A body item is a heading when it may start a section and has a level: from ``levels``
     when given (heuristic pass), else its own ``heading_level``.
     """
-    preamble: list[Block] = []
-    groups: list[tuple[Block, int, list[Block]]] = []  # (heading block, level, body blocks)
+    openings: dict[int, int] = {}
     for index, item in enumerate(items):
         level = levels[index] if levels is not None else item.heading_level
         if level is not None and item.can_start_section:
-            heading = replace(item.block, kind=BlockKind.HEADING, heading_level=level)
-            groups.append((heading, level, []))
-        elif groups:
-            groups[-1][2].append(item.block)
-        else:
-            preamble.append(item.block)
+            openings[index] = level
+    return split_blocks(
+        [item.block for item in items],
+        openings,
+        notes,
+        document_title=document_title,
+        notes_title=notes_title,
+    )
 
+
+def split_blocks(
+    blocks: Sequence[Block],
+    openings: Mapping[int, int],
+    notes: Sequence[Block],
+    *,
+    document_title: str,
+    notes_title: str,
+) -> tuple[Section, ...]:
+    """Sections from body blocks (in order), given the blocks that open a section (index →
+    heading level), and note blocks. The reader's form of ``split_sections``: it knows the
+    openings while walking, so the blocks are cut in slices instead of being looked at."""
     sections: list[Section] = []
 
     def add(
-        title: str, level: int, kind: SectionKind, blocks: list[Block], head: str | None
+        title: str, level: int, kind: SectionKind, body: Sequence[Block], head: str | None
     ) -> None:
         number = len(sections) + 1
-        sections.append(Section(_section_id(number), title, level, kind, tuple(blocks), head))
+        sections.append(Section(_section_id(number), title, level, kind, tuple(body), head))
 
-    if not groups:
-        add(document_title, 1, SectionKind.BODY, preamble, None)
+    starts = sorted(openings)
+    if not starts:
+        add(document_title, 1, SectionKind.BODY, blocks, None)
     else:
-        if preamble:
-            add(PREAMBLE_TITLE, 1, SectionKind.PREAMBLE, preamble, None)
-        for heading, level, body in groups:
-            add(_title_of(heading), level, SectionKind.BODY, [heading, *body], heading.id)
+        if starts[0] > 0:
+            add(PREAMBLE_TITLE, 1, SectionKind.PREAMBLE, blocks[: starts[0]], None)
+        ends = [*starts[1:], len(blocks)]
+        for start, end in zip(starts, ends, strict=True):
+            level = openings[start]
+            heading = replace(blocks[start], kind=BlockKind.HEADING, heading_level=level)
+            body = [heading, *blocks[start + 1 : end]]
+            add(_title_of(heading), level, SectionKind.BODY, body, heading.id)
     if notes:
-        add(notes_title, 1, SectionKind.NOTES, list(notes), None)
+        add(notes_title, 1, SectionKind.NOTES, notes, None)
     return tuple(sections)

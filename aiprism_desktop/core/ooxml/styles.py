@@ -122,6 +122,7 @@ class StyleMap:
         self._heading_cache: dict[str, int | None] = {}
         self._numbering_cache: dict[str, tuple[str | None, int]] = {}
         self._bold_cache: dict[str, bool] = {}
+        self._title_cache: dict[str, bool] = {}
         if root is None:
             return
         style_id_attr, default_attr, type_attr = n.w("styleId"), n.w("default"), n.w("type")
@@ -198,10 +199,15 @@ class StyleMap:
         style_id = style_id or self.default_paragraph_style
         if not style_id:
             return False
-        chain = self._chain(style_id)
-        if not chain:
-            return style_id.lower() == "title"
-        return any(info.name.strip().lower() in _TITLE_NAMES for info in chain)
+        cached = self._title_cache.get(style_id)
+        if cached is None:
+            chain = self._chain(style_id)
+            if not chain:
+                cached = style_id.lower() == "title"
+            else:
+                cached = any(info.name.strip().lower() in _TITLE_NAMES for info in chain)
+            self._title_cache[style_id] = cached
+        return cached
 
     def numbering(self, style_id: str | None) -> tuple[str | None, int]:
         """(numId, ilvl) a paragraph style applies through its chain; numId None if none."""

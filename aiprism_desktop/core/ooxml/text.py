@@ -36,6 +36,8 @@ _SKIP = frozenset(
         n.W_TBL,
     }
 )
+# Public names for code that reads paragraphs in another way and must agree with this one.
+SKIPPED_SUBTREES = _SKIP
 _FIXED_TEXT = {
     n.W_TAB: "\t",
     n.W_PTAB: "\t",
@@ -44,6 +46,7 @@ _FIXED_TEXT = {
     n.W_NO_BREAK_HYPHEN: "\u2011",
     n.W_SOFT_HYPHEN: "",
 }
+TEXT_ELEMENTS = (n.W_T, *_FIXED_TEXT, n.W_SYM)  # the elements that produce text themselves
 
 
 @dataclass(frozen=True, slots=True)

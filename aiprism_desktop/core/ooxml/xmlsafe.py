@@ -1,7 +1,8 @@
 """Parse one package part as XML without ever expanding entities or touching the network.
 
-Word never writes a DOCTYPE, so any part that declares one is refused before parsing: that
-rules out billion-laughs expansion and external entities (XXE) whatever the parser would do.
+Word never writes a DOCTYPE, so any part that declares one in its prolog (the only place XML
+allows one) is refused before parsing: that rules out billion-laughs expansion and external
+entities (XXE) whatever the parser would do.
 The parser is locked down as well (no entity resolution, no DTD loading, no network, libxml2's
 default size and depth limits) and the parsed tree is checked again for a DTD, as defence in
 depth.
@@ -18,14 +19,31 @@ from aiprism_desktop.core.ooxml.errors import (
 )
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
 def _declares_dtd(data: bytes) -> bool:
-    """True when the XML text has a DOCTYPE or ENTITY declaration (UTF-8 or UTF-16)."""
+    """True when the XML text declares a document type (UTF-8 or UTF-16 with a BOM).
+
+    A DOCTYPE, the only place entities are declared, may stand only in the prolog, before the
+    root element, among the XML declaration, comments and processing instructions: so only
+    the prolog is searched, not the whole part (megabytes for a long document). A DOCTYPE or
+    ENTITY declaration anywhere else is not well formed, and the parser refuses the part.
+    """
     if data.startswith(_UTF16_BOMS):
-        text = data.decode("utf-16", errors="replace")
-        return "<!DOCTYPE" in text or "<!ENTITY" in text
-    return b"<!DOCTYPE" in data or b"<!ENTITY" in data
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+    position = 0
+    while (position := data.find(b"<", position)) >= 0:
+        if data.startswith(b"<?", position):  # XML declaration, processing instruction
+            end, skip = data.find(b"?>", position + 2), 2
+        elif data.startswith(b"<!--", position):
+            end, skip = data.find(b"-->", position + 4), 3
+        else:  # the root element, or a declaration
+            return data.startswith(_DECLARATIONS, position)
+        if end < 0:
+            return False  # unterminated: not well formed, the parser refuses it
+        position = end + skip
+    return False
 
 
 def _new_parser() -> etree.XMLParser:
