@@ -23,6 +23,7 @@ class Placement(StrEnum):
 
     SPAN = "span"  # on the quoted text
     BLOCK = "block"  # on a whole paragraph (finding unanchored, or its anchor no longer applies)
+    NOTE_REFERENCE = "note_reference"  # on the reference mark of the footnote/endnote quoted
     UNPLACED = "unplaced"  # nowhere: its section or paragraph is not in the document
 
 
@@ -36,6 +37,7 @@ class ExportSummary:
     block_anchored: int
     existing_comments: int
     block_anchored_ids: tuple[str, ...] = ()  # finding ids placed on a whole paragraph
+    note_anchored_ids: tuple[str, ...] = ()  # finding ids placed on a note's reference mark
     unplaced_ids: tuple[str, ...] = ()  # finding ids that could not be placed at all
     replacements_applied: int = 0
     replacements_not_applied_ids: tuple[str, ...] = ()  # had a replacement; comment only

@@ -8,6 +8,9 @@ Placement policy:
   commented on a whole paragraph of its section: the section's heading paragraph when it has
   one with text (the comment then reads as "about this section"), else the section's first
   paragraph with text, else its first paragraph. These are counted as block-anchored in the summary.
+* A finding about a footnote or endnote is commented on the note's reference mark in the main
+  text, its comment opening with "On footnote N: “quote”" (comments inside notes make other
+  readers, docx2python among them, lose every comment of the file). Counted as note-anchored.
 * A finding whose section and paragraphs are not in the document is not placed anywhere; its id
   is listed in ``ExportSummary.unplaced_ids``. The same goes for a paragraph whose text no
   longer matches what the reviewer saw (a reader/writer disagreement): placing it would risk a
@@ -24,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,7 +47,7 @@ from aiprism_desktop.core.export.package_writer import (
     MAIN_CONTENT_TYPES,
     Package,
 )
-from aiprism_desktop.core.export.placement import Layout, Target, story_root
+from aiprism_desktop.core.export.placement import Layout, Target, note_reference, story_root
 from aiprism_desktop.core.export.run_split import (
     SplitError,
     insert_after_pprop,
@@ -77,6 +80,7 @@ class _Placed:
 class _Counters:
     span: int = 0
     block_ids: list[str] = field(default_factory=list)
+    note_ids: list[str] = field(default_factory=list)
     unplaced_ids: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -128,7 +132,7 @@ class _CommentWriter:
         self.existing = sum(1 for _ in self.root.iter(n.W_COMMENT))
         used = cx.comment_ids_in(self.root) + cx.comment_ids_in(package.xml(main_part))
         self.next_id = cx.max_numeric_id(used) + 1
-        self._main_part = main_part
+        self.main_part = main_part
         self._pending: list[str] = []
         self._registered = existing_part is not None and package.has(existing_part)
 
@@ -143,7 +147,7 @@ class _CommentWriter:
         if self._registered:
             return
         self.package.add_xml(self.part, self.root)
-        self.package.add_relationship(self._main_part, n.RT_COMMENTS, self.part)
+        self.package.add_relationship(self.main_part, n.RT_COMMENTS, self.part)
         self.package.set_override(self.part, CT_COMMENTS)
         self._registered = True
 
@@ -164,6 +168,31 @@ class _CommentWriter:
             insert_after_pprop(start_p, start)
             end_p.append(end)
         top_level_child(end_p, end).addnext(cx.reference_run(comment_id))
+        return self._add_body(item, target.part, start, end, start_p is end_p)
+
+    def place_on_run(self, item: ExportItem, run: etree._Element, part: str) -> _Placed:
+        """Comment the run (a note's reference mark) as a whole."""
+        comment_id = self.next_id
+        start = cx.range_start(comment_id)
+        end = cx.range_end(comment_id)
+        # Markers may sit beside the run inside w:dir, w:bdo, w:ins, ...; a hyperlink is taken
+        # whole, because readers such as docx2python fail on markers inside links.
+        link = next(run.iterancestors(n.W_HYPERLINK), None)
+        outer = link if link is not None else run
+        outer.addprevious(start)
+        outer.addnext(end)
+        end.addnext(cx.reference_run(comment_id))
+        return self._add_body(item, part, start, end, single_paragraph=False)
+
+    def _add_body(
+        self,
+        item: ExportItem,
+        part: str,
+        start: etree._Element,
+        end: etree._Element,
+        single_paragraph: bool,
+    ) -> _Placed:
+        comment_id = self.next_id
         self._register()
         author = item.comment_author
         self._pending.append(
@@ -176,7 +205,7 @@ class _CommentWriter:
             )
         )
         self.next_id += 1
-        return _Placed(item, target.part, start, end, start_p is end_p)
+        return _Placed(item, part, start, end, single_paragraph)
 
 
 def _free_name(package: Package, wanted: str) -> str:
@@ -195,6 +224,11 @@ def _place_all(
     placed: list[_Placed] = []
     for item in items:
         finding = item.finding
+        note = _note_placement(layout, item, writer.main_part)
+        if note is not None:
+            placed.append(writer.place_on_run(*note, writer.main_part))
+            counters.note_ids.append(finding.id)
+            continue
         target = layout.span_target(finding.anchor) if finding.anchor is not None else None
         if target is not None:
             paragraphs = layout.paragraphs(target.part)
@@ -234,6 +268,26 @@ def _place_all(
         placed.append(writer.place(item, fallback, paragraph, paragraph))
         counters.block_ids.append(finding.id)
     return placed
+
+
+def _note_placement(
+    layout: Layout, item: ExportItem, main_part: str
+) -> tuple[ExportItem, etree._Element] | None:
+    """For a finding about a footnote or endnote: the note's reference run, and the comment
+    text saying which note and what text it is about. None for every other finding."""
+    finding = item.finding
+    block = layout.blocks.get(finding.anchor.block_id) if finding.anchor is not None else None
+    if block is None:
+        section = layout.sections.get(finding.section_id)
+        block = next((b for b in section.blocks if b.text.strip()), None) if section else None
+    if block is None:
+        return None
+    run = note_reference(layout, block, main_part)
+    if run is None:
+        return None
+    where = f"On {block.kind.value} {block.label}".rstrip()
+    about = f"{where}: “{finding.quote}”" if finding.quote else where
+    return replace(item, comment_text=f"{about}\n{item.comment_text}"), run
 
 
 def _apply_replacements(
@@ -313,6 +367,7 @@ def export_reviewed_docx(
         block_anchored=len(counters.block_ids),
         existing_comments=writer.existing,
         block_anchored_ids=tuple(counters.block_ids),
+        note_anchored_ids=tuple(counters.note_ids),
         unplaced_ids=tuple(counters.unplaced_ids),
         replacements_applied=applied,
         replacements_not_applied_ids=tuple(not_applied),

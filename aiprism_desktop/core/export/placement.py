@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from aiprism_desktop.core.document import Block, Document, Section
+from aiprism_desktop.core.document import Block, BlockKind, Document, Section
 from aiprism_desktop.core.export.docx_model import Placement
 from aiprism_desktop.core.export.package_writer import Package
 from aiprism_desktop.core.findings import Anchor
@@ -114,6 +114,34 @@ class Layout:
                     (block.id, block.id),
                 )
         return None
+
+
+_NOTE_KINDS = {
+    BlockKind.FOOTNOTE: (n.w("footnote"), n.w("footnoteReference")),
+    BlockKind.ENDNOTE: (n.w("endnote"), n.w("endnoteReference")),
+}
+
+
+def note_reference(layout: Layout, block: Block, main_part: str) -> etree._Element | None:
+    """The run in the main text that refers to the note ``block`` belongs to, or None.
+
+    Comments are placed on a note's reference mark, not inside the note: Word accepts comments
+    in notes, but other readers (docx2python among them) then lose every comment of the file.
+    """
+    tags = _NOTE_KINDS.get(block.kind)
+    paragraph = layout.paragraph(block)
+    if tags is None or paragraph is None:
+        return None
+    note_tag, reference_tag = tags
+    note = next(paragraph.iterancestors(note_tag), None)
+    note_id = note.get(n.W_ID) if note is not None else None
+    if note_id is None or not layout.package.has(main_part):
+        return None
+    for reference in layout.package.xml(main_part).iter(reference_tag):
+        run = reference.getparent()
+        if reference.get(n.W_ID) == note_id and run is not None and run.tag == n.W_R:
+            return run
+    return None
 
 
 def story_root(paragraph: etree._Element) -> etree._Element | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 from aiprism_desktop import __version__
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.errors import ExportError
-from aiprism_desktop.core.findings import Decision
+from aiprism_desktop.core.export.docx_model import ExportSummary, Placement
+from aiprism_desktop.core.findings import Decision, Finding
 from aiprism_desktop.core.review import FindingState, ReviewState
 from aiprism_desktop.providers.base import Attempt
 
@@ -27,6 +29,70 @@ DECISION_MARKS = {
     Decision.REJECTED: "❌ Rejected",
     Decision.PENDING: "⏳ Pending",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class SectionProvenance:
+    """How a section was last reviewed, as the reports show it."""
+
+    framework_id: str
+    model: str
+    reviewed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """What the .docx export written in the same command did with each finding."""
+
+    summary: ExportSummary
+    placements: Mapping[str, Placement]  # finding id -> where its comment went
+    tracked_change_ids: frozenset[str]  # findings whose rewrite became a tracked change
+
+    @classmethod
+    def of(
+        cls, summary: ExportSummary, exported: Sequence[Finding], *, tracked_changes: bool
+    ) -> ExportRecord:
+        """Per-finding placement from the summary of exporting ``exported``."""
+        special = {
+            **dict.fromkeys(summary.block_anchored_ids, Placement.BLOCK),
+            **dict.fromkeys(summary.note_anchored_ids, Placement.NOTE_REFERENCE),
+            **dict.fromkeys(summary.unplaced_ids, Placement.UNPLACED),
+        }
+        placements = {f.id: special.get(f.id, Placement.SPAN) for f in exported}
+        not_applied = set(summary.replacements_not_applied_ids)
+        tracked = frozenset(
+            f.id
+            for f in exported
+            if tracked_changes
+            and f.replacement is not None
+            and f.id not in not_applied
+            and placements[f.id] is not Placement.UNPLACED
+        )
+        return cls(summary, placements, tracked)
+
+    def placement(self, finding_id: str) -> Placement | None:
+        """Where the finding's comment went; None when it was not exported."""
+        return self.placements.get(finding_id)
+
+    def to_dict(self) -> dict[str, object]:
+        """The export summary for the JSON report."""
+        by_kind: dict[Placement, list[str]] = {kind: [] for kind in Placement}
+        for finding_id, kind in self.placements.items():
+            by_kind[kind].append(finding_id)
+        summary = self.summary
+        return {
+            "output": summary.output.name,
+            "comments_added": summary.comments_added,
+            "span_anchored_ids": by_kind[Placement.SPAN],
+            "block_anchored_ids": by_kind[Placement.BLOCK],
+            "note_anchored_ids": by_kind[Placement.NOTE_REFERENCE],
+            "unplaced_ids": by_kind[Placement.UNPLACED],
+            "tracked_changes_applied": summary.replacements_applied,
+            "tracked_change_ids": sorted(self.tracked_change_ids),
+            "replacements_not_applied_ids": list(summary.replacements_not_applied_ids),
+            "macros_removed": summary.macros_removed,
+            "warnings": list(summary.warnings),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,25 +129,32 @@ def ordered_rows(
 
 def write_text_atomically(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` via a temporary file, so a failure never leaves half a
-    report; ``ExportError`` with a reviewer-facing message when it cannot be written."""
+    report; ``ExportError`` with a reviewer-facing message when it cannot be written.
+
+    Missing parent folders are created and the file gets mode 0666 filtered by the umask,
+    exactly like the reviewed .docx (``package_writer``): reports are documents the user shares
+    alongside it, so both get the permissions of any file the user saves.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"The report cannot be saved as {path}: that is a folder.")
+    temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
-        if path.is_dir():
-            raise ExportError(f"The report cannot be saved as {path}: that is a folder.")
-        descriptor, temp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(descriptor, "w", encoding=encoding, newline="") as handle:
                 handle.write(text)
-            os.replace(temp_name, path)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, path)
         except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temp.unlink()
             raise
     except OSError as exc:
         raise ExportError(
-            f"The report could not be saved to {path}. Check that the folder exists and that "
-            "you may write to it.",
+            f"The report could not be saved to {path}. Check that you may write to that folder.",
             detail=str(exc),
         ) from exc
     return path

@@ -11,7 +11,12 @@ import io
 from pathlib import Path
 
 from aiprism_desktop.core.document import Document
-from aiprism_desktop.core.export.report_common import ReportRow, ordered_rows, write_text_atomically
+from aiprism_desktop.core.export.report_common import (
+    ExportRecord,
+    ReportRow,
+    ordered_rows,
+    write_text_atomically,
+)
 from aiprism_desktop.core.review import ReviewState
 
 CSV_COLUMNS = (
@@ -37,6 +42,8 @@ CSV_COLUMNS = (
     "edited",
     "prompt_version",
     "created_at",
+    "placement",  # where the export of the same command put the comment (blank: no export)
+    "tracked_change",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,8 +53,10 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _row(row: ReportRow) -> list[str]:
+def _row(row: ReportRow, export: ExportRecord | None) -> list[str]:
     finding = row.state.finding
+    placement = export.placement(finding.id) if export is not None else None
+    tracked = "" if export is None else "yes" if finding.id in export.tracked_change_ids else "no"
     values = [
         finding.id,
         str(row.section_number) if row.section_number else "",
@@ -71,20 +80,27 @@ def _row(row: ReportRow) -> list[str]:
         "yes" if row.state.is_edited else "no",
         finding.prompt_version,
         finding.created_at,
+        placement.value if placement is not None else "",
+        tracked,
     ]
     return [safe_cell(v) for v in values]
 
 
-def render_csv_report(document: Document, state: ReviewState) -> str:
+def render_csv_report(
+    document: Document, state: ReviewState, *, export: ExportRecord | None = None
+) -> str:
     """The CSV text (header row first; RFC 4180 quoting; CRLF line ends)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
     for row in ordered_rows(document, state, include_deleted=False):
-        writer.writerow(_row(row))
+        writer.writerow(_row(row, export))
     return buffer.getvalue()
 
 
-def write_csv_report(path: Path, document: Document, state: ReviewState) -> Path:
+def write_csv_report(
+    path: Path, document: Document, state: ReviewState, *, export: ExportRecord | None = None
+) -> Path:
     """Write the CSV report (UTF-8 with a byte-order mark, which Excel needs to read UTF-8)."""
-    return write_text_atomically(path, render_csv_report(document, state), encoding="utf-8-sig")
+    text = render_csv_report(document, state, export=export)
+    return write_text_atomically(path, text, encoding="utf-8-sig")

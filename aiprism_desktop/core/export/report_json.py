@@ -8,17 +8,21 @@ attempt log when given), the full decision log, statistics, generator version an
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from aiprism_desktop.core.codec import attempt_to_dict, event_to_dict, finding_to_dict
 from aiprism_desktop.core.document import Document
+from aiprism_desktop.core.export.docx_model import Placement
 from aiprism_desktop.core.export.report_common import (
     GENERATOR_NAME,
     GENERATOR_VERSION,
     REPORT_FORMAT_VERSION,
     AttemptLogs,
+    ExportRecord,
     ReportRow,
+    SectionProvenance,
     ordered_rows,
     write_text_atomically,
 )
@@ -40,10 +44,19 @@ def _document_json(document: Document) -> dict[str, Any]:
     }
 
 
-def _finding_json(row: ReportRow) -> dict[str, Any]:
+def _finding_json(row: ReportRow, export: ExportRecord | None) -> dict[str, Any]:
     state = row.state
     finding = state.finding
     data = finding_to_dict(finding)
+    placement = export.placement(finding.id) if export is not None else None
+    # With an export in the same command, "exported" means a comment was really written (on
+    # the quote, a whole paragraph or a note mark: see "placement"); without one it means the
+    # finding is accepted and would be exported.
+    exported = (
+        state.is_exported
+        if export is None
+        else placement is not None and placement is not Placement.UNPLACED
+    )
     data.update(
         {
             "section_title": row.section.title if row.section else None,
@@ -51,7 +64,9 @@ def _finding_json(row: ReportRow) -> dict[str, Any]:
             "decision": state.decision.value,
             "reject_reason": state.reason,
             "deleted": state.deleted,
-            "exported": state.is_exported,
+            "exported": exported,
+            "placement": placement.value if placement is not None else None,
+            "tracked_change": export is not None and finding.id in export.tracked_change_ids,
             "anchored": finding.anchor is not None,
             "origin_kind": finding.origin_kind.value,
             "origin_id": finding.origin_id,
@@ -62,6 +77,16 @@ def _finding_json(row: ReportRow) -> dict[str, Any]:
     return data
 
 
+def _section_review(provenance: SectionProvenance | None) -> dict[str, str] | None:
+    if provenance is None:
+        return None
+    return {
+        "framework_id": provenance.framework_id,
+        "model": provenance.model,
+        "reviewed_at": provenance.reviewed_at,
+    }
+
+
 def build_json_report(
     document: Document,
     state: ReviewState,
@@ -69,10 +94,17 @@ def build_json_report(
     *,
     attempts: AttemptLogs | None = None,
     generated_at: str | None = None,
+    export: ExportRecord | None = None,
+    provenance: Mapping[str, SectionProvenance] | None = None,
 ) -> dict[str, Any]:
-    """The report as a JSON-able dict."""
+    """The report as a JSON-able dict.
+
+    ``attempts`` and ``provenance`` say how each section was reviewed; ``export`` adds what the
+    .docx export of the same command did (summary, and each finding's placement).
+    """
     analyzed = state.analyzed_sections
-    return {
+    reviewed = provenance or {}
+    report: dict[str, Any] = {
         "format": "aiprism-review-report",
         "format_version": REPORT_FORMAT_VERSION,
         "generator": {"name": GENERATOR_NAME, "version": GENERATOR_VERSION},
@@ -95,11 +127,13 @@ def build_json_report(
                 "characters": len(s.text),
                 "empty": s.is_empty,
                 "analyzed": s.id in analyzed,
+                "review": _section_review(reviewed.get(s.id)),
             }
             for i, s in enumerate(document.sections, start=1)
         ],
         "findings": [
-            _finding_json(row) for row in ordered_rows(document, state, include_deleted=True)
+            _finding_json(row, export)
+            for row in ordered_rows(document, state, include_deleted=True)
         ],
         "decision_log": [event_to_dict(event) for event in state.events],
         "statistics": statistics(state, document).to_dict(),
@@ -108,6 +142,9 @@ def build_json_report(
             for section_id, log in (attempts or {}).items()
         },
     }
+    if export is not None:
+        report["export"] = export.to_dict()
+    return report
 
 
 def render_json_report(
@@ -117,10 +154,18 @@ def render_json_report(
     *,
     attempts: AttemptLogs | None = None,
     generated_at: str | None = None,
+    export: ExportRecord | None = None,
+    provenance: Mapping[str, SectionProvenance] | None = None,
 ) -> str:
     """The report as JSON text (UTF-8, indented)."""
     report = build_json_report(
-        document, state, framework, attempts=attempts, generated_at=generated_at
+        document,
+        state,
+        framework,
+        attempts=attempts,
+        generated_at=generated_at,
+        export=export,
+        provenance=provenance,
     )
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
@@ -132,7 +177,11 @@ def write_json_report(
     framework: Framework,
     *,
     attempts: AttemptLogs | None = None,
+    export: ExportRecord | None = None,
+    provenance: Mapping[str, SectionProvenance] | None = None,
 ) -> Path:
     """Write the JSON report; ``ExportError`` when it cannot be saved."""
-    text = render_json_report(document, state, framework, attempts=attempts)
+    text = render_json_report(
+        document, state, framework, attempts=attempts, export=export, provenance=provenance
+    )
     return write_text_atomically(path, text)
