@@ -2,7 +2,7 @@
 
     aiprism review FILE.docx [--provider offline|bedrock|backend] [--framework ID]
                    [--sections SPEC] [--accept-all | --decisions FILE] --out OUT.docx
-                   [--report OUT.json] [--tracked-changes]
+                   [--report OUT.json] [--tracked-changes] [--force]
     aiprism sections FILE.docx          the document's sections
     aiprism findings FILE.docx          the stored findings and their decisions
     aiprism export FILE.docx --out ...  export a stored review again
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument(
         "--no-cache", action="store_true", help="ask the provider again even for cached sections"
     )
+    _add_force_option(review)
 
     sections = commands.add_parser("sections", help="list the sections of a document")
     sections.add_argument("file", type=Path)
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--report", type=Path, action="append", default=[])
     export.add_argument("--tracked-changes", action="store_true")
     export.add_argument("--s3", action="store_true", help="also upload to the configured bucket")
+    _add_force_option(export)
 
     stats = commands.add_parser("stats", help="statistics of the stored review of a document")
     stats.add_argument("file", type=Path)
@@ -138,6 +140,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force", action="store_true", help="replace output files that already exist"
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _add_provider_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--provider",
@@ -147,7 +165,9 @@ def _add_provider_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--framework", default="hawkeye", help="checklist framework id")
     parser.add_argument("--region", default=None, help="AWS region (default: AWS_REGION / config)")
-    parser.add_argument("--concurrency", type=int, default=None, help="sections reviewed at once")
+    parser.add_argument(
+        "--concurrency", type=_positive_int, default=None, help="sections reviewed at once (≥ 1)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

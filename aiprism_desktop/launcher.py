@@ -44,6 +44,7 @@ def headless_review(document: Path, out_dir: Path) -> int:
         "--provider",
         "offline",
         "--accept-all",
+        "--force",  # out/ is ours: each run replaces the previous run's results
         "--out",
         str(reviewed),
     ]

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
+from docx2python import docx2python
 
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.document import load_document
 from aiprism_desktop.core.engine import ReviewEngine
+from aiprism_desktop.core.findings import Action, DecisionEvent
 from aiprism_desktop.core.frameworks import load_frameworks
 from aiprism_desktop.providers.base import (
     ChatEvent,
@@ -99,3 +101,49 @@ async def test_reviewed_document_reopens_with_zero_provider_calls_and_its_decisi
         assert found[0].finding.description in comment.text
     finally:
         await reopened.close()
+
+
+async def test_export_never_places_a_comment_on_text_its_quote_no_longer_names(
+    tmp_path: Path,
+) -> None:
+    framework = load_frameworks(None)["hawkeye"]
+    document = load_document(SAMPLE)
+    store = await Store.open(AppPaths.resolve(tmp_path / "data").ensure())
+    try:
+        await store.save_document(document)
+        engine = ReviewEngine(OfflineReviewer(), framework, findings=store)
+        summary = document.sections[1]
+        await engine.analyze(document, [summary.id])
+        session = ReviewSession(store, document, framework)
+        state = await session.reload()
+        target = next(s.finding for s in state.findings_in(summary.id) if s.finding.anchor)
+        new_quote = "The root cause was clearly a failure to verify the bank-account change."
+        assert new_quote in summary.text
+        assert target.quote not in new_quote
+        # An edit of the quote alone, as an older version recorded it: the anchor stayed put.
+        stale = DecisionEvent(
+            Action.EDIT,
+            target.id,
+            "dana",
+            before={"quote": target.quote},
+            after={"quote": new_quote},
+        )
+        await session.record(stale)
+        await session.record(session.state.accept(target.id, actor="dana"))
+        assert session.state.get(target.id).finding.anchor == target.anchor  # still the old spot
+
+        out = tmp_path / "reviewed.docx"
+        result = await session.export(out)
+        assert result.docx.span_anchored == 1
+        with docx2python(out) as reread:
+            [(anchored_text, *_rest)] = reread.comments
+        assert anchored_text == new_quote
+
+        # Through the session's edit, the anchor moves in the same event.
+        event = session.edit(target.id, {"quote": target.quote}, actor="dana")
+        assert event is not None
+        stored = await session.record(event)
+        assert stored is not None
+        assert session.state.get(target.id).finding.anchor == target.anchor
+    finally:
+        await store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from aiprism_desktop.commands.common import ExitCode, info, pick_section
+from aiprism_desktop.commands.common import ExitCode, UsageError, info, pick_section
 from aiprism_desktop.providers.base import ChatMessage, ChatRequest
 from aiprism_desktop.services import AppServices
 from aiprism_desktop.store.records import ChatRecord
@@ -15,6 +15,8 @@ HISTORY_TURNS = 12
 
 async def run_chat(args: argparse.Namespace, services: AppServices) -> int:
     """Stream the answer to stdout; the question and answer join the document's chat history."""
+    if not args.question.strip():
+        raise UsageError("The question is empty: write what you want to know about the document.")
     document = await services.open_document(args.file)
     section = pick_section(document, args.section) if args.section else None
     reviewer = await services.reviewer(args.provider, region=args.region)

@@ -22,6 +22,7 @@ from aiprism_desktop.core.errors import (
     ReviewCancelledError,
     StoreError,
 )
+from aiprism_desktop.review_session import OutputPathError, ReviewSession, review_framework_id
 from aiprism_desktop.services import AppServices
 
 
@@ -40,6 +41,8 @@ class ExitCode(IntEnum):
 
 def exit_code_for(error: AIPrismError) -> ExitCode:
     """The exit code of an application error."""
+    if isinstance(error, UsageError | OutputPathError):
+        return ExitCode.USAGE
     if isinstance(error, DocumentError):
         return ExitCode.BAD_INPUT
     if isinstance(error, ProviderError):
@@ -70,8 +73,12 @@ def emit_json(data: Any) -> None:
 
 
 def pick_sections(document: Document, spec: str | None) -> list[str] | None:
-    """Section ids from a spec like ``1,3-5`` (1-based numbers) or ``s002,s004``; None = all."""
-    if not spec:
+    """Section ids from a spec like ``1,3-5`` (1-based numbers) or ``s002,s004``; None = all.
+
+    A spec that names no section at all (``","``), or a range with a missing end (``2-``), is
+    a usage error rather than a silent "review nothing" or "review only section 2".
+    """
+    if spec is None:
         return None
     numbered = {index: section for index, section in enumerate(document.sections, start=1)}
     by_id = {section.id: section for section in document.sections}
@@ -82,16 +89,21 @@ def pick_sections(document: Document, spec: str | None) -> list[str] | None:
         if part in by_id:
             chosen.append(part)
             continue
-        first, _, last = part.partition("-")
+        first, dash, last = part.partition("-")
         try:
-            low, high = int(first), int(last or first)
+            low = int(first)
+            high = int(last) if dash else low
         except ValueError:
-            raise UsageError(f"'{part}' is neither a section number, a range nor an id.") from None
+            raise UsageError(
+                f"'{part}' is neither a section number, a range (like 3-5) nor an id."
+            ) from None
         if low < 1 or high > len(numbered) or low > high:
             raise UsageError(
                 f"Section {part} does not exist: the document has {len(numbered)} sections."
             )
         chosen.extend(numbered[i].id for i in range(low, high + 1))
+    if not chosen:
+        raise UsageError(f"--sections '{spec}' names no section: give numbers, ranges or ids.")
     return list(dict.fromkeys(chosen))
 
 
@@ -107,6 +119,37 @@ class UsageError(AIPrismError):
     """The command line asks for something impossible."""
 
     code = "USAGE"
+
+
+def report_damaged_events(session: ReviewSession) -> None:
+    """Say which stored decisions could not be read (they are left out, never deleted)."""
+    for damaged in session.damaged_events:
+        info(
+            f"note: saved decision #{damaged.seq} ({damaged.action}, {damaged.at}) of this "
+            f"document cannot be read and is left out of the review: {damaged.problem}. It "
+            "stays in the database's audit log; redo that decision if you still want it."
+        )
+
+
+async def open_stored_session(services: AppServices, document: Document) -> ReviewSession:
+    """The stored review of a document, with the framework it was reviewed with.
+
+    Falls back to the configured framework when the review's framework is unknown (never
+    reviewed, or a framework file that is no longer installed).
+    """
+    framework_id = await review_framework_id(services.store, document.sha256)
+    framework = services.frameworks.get(framework_id) if framework_id else None
+    if framework is None:
+        framework = services.framework(None)
+        if framework_id:
+            info(
+                f"note: this document was reviewed with the framework '{framework_id}', which "
+                f"is not installed; showing framework titles from '{framework.id}'."
+            )
+    session = ReviewSession(services.store, document, framework)
+    await session.reload()
+    report_damaged_events(session)
+    return session
 
 
 Handler = Callable[[argparse.Namespace, AppServices], Awaitable[int]]

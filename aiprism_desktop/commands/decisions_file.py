@@ -15,23 +15,32 @@ Format::
 ``finding`` ids are those printed by ``aiprism findings`` (stable for the same document).
 ``select`` matches every finding whose fields equal the given values (section number or id,
 risk, type, category, origin). Entries are applied in order.
+
+The whole file is checked first, against a copy of the review: if any entry is invalid,
+nothing is recorded. Applying the same file again changes nothing for accept, reject, revert,
+edit, add (a comment's id is derived from its section, quote, text and author, so an existing
+one is not added twice) and delete; ``undo``, ``redo`` and ``revert_all`` act on the review as
+it is at that moment, so they apply again every time the file is run.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from aiprism_desktop.core.anchoring import anchor_quote
-from aiprism_desktop.core.codec import finding_field_from_json
-from aiprism_desktop.core.errors import AIPrismError, DataFormatError, ReviewStateError
-from aiprism_desktop.core.findings import (
-    EDITABLE_FIELDS,
-    Finding,
-    FindingType,
-    Risk,
+from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.core.errors import AIPrismError, ReviewStateError
+from aiprism_desktop.core.findings import DecisionEvent, Finding, FindingType, Risk
+from aiprism_desktop.core.frameworks import Framework
+from aiprism_desktop.core.review import ReviewState
+from aiprism_desktop.core.reviewer_input import (
+    COMMENT_FIELDS,
+    EDIT_FIELDS,
+    decode_reviewer_fields,
+    reviewer_comment_id,
 )
 from aiprism_desktop.review_session import ReviewSession
 
@@ -71,12 +80,12 @@ def read_decisions(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def _matches(session: ReviewSession, finding: Finding, select: dict[str, Any]) -> bool:
+def _matches(document: Document, finding: Finding, select: dict[str, Any]) -> bool:
     for key, wanted in select.items():
         if key not in _SELECTABLE:
             raise DecisionsFileError(f"Cannot select on '{key}': use {', '.join(_SELECTABLE)}.")
         if key == "section":
-            number = _section_number(session, finding.section_id)
+            number = _section_number(document, finding.section_id)
             if str(wanted) not in (finding.section_id, str(number)):
                 return False
         elif str(getattr(finding, key)) != str(wanted):
@@ -84,106 +93,193 @@ def _matches(session: ReviewSession, finding: Finding, select: dict[str, Any]) -
     return True
 
 
-def _section_number(session: ReviewSession, section_id: str) -> int:
-    ids = [s.id for s in session.document.sections]
+def _section_number(document: Document, section_id: str) -> int:
+    ids = [s.id for s in document.sections]
     return ids.index(section_id) + 1 if section_id in ids else 0
 
 
-def _targets(session: ReviewSession, entry: dict[str, Any], number: int) -> list[str]:
+class _Ledger(Protocol):
+    """Where the events of a decisions file go: a dry run, or the store."""
+
+    @property
+    def state(self) -> ReviewState: ...
+
+    async def record(self, event: DecisionEvent | None) -> bool:
+        """Record ``event`` (None records nothing); True when something was recorded."""
+        ...
+
+
+class _DryRun:
+    """Applies events to a copy of the review state; nothing is stored."""
+
+    def __init__(self, state: ReviewState) -> None:
+        self.state = state
+
+    async def record(self, event: DecisionEvent | None) -> bool:
+        if event is None:
+            return False
+        self.state = self.state.apply(event)
+        return True
+
+
+class _Committed:
+    """Commits events through the session (each one durable before the next)."""
+
+    def __init__(self, session: ReviewSession) -> None:
+        self._session = session
+
+    @property
+    def state(self) -> ReviewState:
+        return self._session.state
+
+    async def record(self, event: DecisionEvent | None) -> bool:
+        return await self._session.record(event) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedDecisions:
+    """What applying a decisions file did."""
+
+    recorded: int  # events recorded
+    unchanged: int  # entries that were already in effect (e.g. a comment added before)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    document: Document
+    framework: Framework
+    actor: str
+
+
+def _section(document: Document, wanted: object, number: int) -> Section:
+    if isinstance(wanted, int | str) and not isinstance(wanted, bool):
+        key = str(wanted)
+        for index, section in enumerate(document.sections, start=1):
+            if key in (section.id, str(index)):
+                return section
+    raise DecisionsFileError(f"Decision {number}: no section '{wanted}' in the document.")
+
+
+def _new_comment(ctx: _Context, entry: dict[str, Any], number: int) -> Finding:
+    section = _section(ctx.document, entry.get("section"), number)
+    fields = {k: v for k, v in entry.items() if k not in ("action", "section")}
+    fields.setdefault("type", FindingType.SUGGESTION.value)
+    fields.setdefault("risk", Risk.LOW.value)
+    fields.setdefault("category", "Reviewer comment")
+    if not isinstance(fields.get("description"), str) or not fields["description"].strip():
+        raise DecisionsFileError(f"Decision {number}: a comment needs a 'description' (text).")
+    try:
+        values = decode_reviewer_fields(fields, ctx.framework, allowed=COMMENT_FIELDS)
+    except ReviewStateError as error:
+        raise DecisionsFileError(f"Decision {number}: {error.message}") from None
+    values["description"] = values["description"].strip()
+    quote = values.get("quote", "")
+    anchor = anchor_quote(section, quote) if quote.strip() else None
+    if quote.strip() and anchor is None:
+        raise DecisionsFileError(
+            f"Decision {number}: the quote was not found in section '{section.title}'."
+        )
+    return Finding(
+        id=reviewer_comment_id(section.id, quote, values["description"], ctx.actor),
+        section_id=section.id,
+        origin="reviewer",
+        confidence=1.0,
+        framework_id=ctx.framework.id,
+        anchor=anchor,
+        author=ctx.actor,
+        **values,
+    )
+
+
+def _edit_changes(ctx: _Context, entry: dict[str, Any], number: int) -> dict[str, Any]:
+    changes = entry.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise DecisionsFileError(f"Decision {number}: 'edit' needs a 'changes' object.")
+    try:
+        return decode_reviewer_fields(changes, ctx.framework, allowed=EDIT_FIELDS)
+    except ReviewStateError as error:
+        raise DecisionsFileError(f"Decision {number}: {error.message}") from None
+
+
+def _targets(
+    document: Document, state: ReviewState, entry: dict[str, Any], number: int
+) -> list[str]:
     if "finding" in entry:
         return [str(entry["finding"])]
     select = entry.get("select")
     if not isinstance(select, dict):
         raise DecisionsFileError(f"Decision {number}: give a 'finding' id or a 'select' filter.")
-    states = session.state.finding_states()
-    return [s.finding.id for s in states if _matches(session, s.finding, select)]
+    states = state.finding_states()
+    return [s.finding.id for s in states if _matches(document, s.finding, select)]
 
 
-def _new_comment(session: ReviewSession, entry: dict[str, Any], number: int, actor: str) -> Finding:
-    sections = session.document.sections
-    wanted = str(entry.get("section", ""))
-    section = next((s for i, s in enumerate(sections, start=1) if wanted in (s.id, str(i))), None)
-    if section is None:
-        raise DecisionsFileError(f"Decision {number}: no section '{wanted}' in the document.")
-    description = str(entry.get("description", "")).strip()
-    if not description:
-        raise DecisionsFileError(f"Decision {number}: a comment needs a 'description'.")
-    quote = str(entry.get("quote", ""))
-    anchor = anchor_quote(section, quote) if quote else None
-    if quote and anchor is None:
+def _finding_event(
+    ctx: _Context,
+    state: ReviewState,
+    action: str,
+    finding_id: str,
+    entry: dict[str, Any],
+    number: int,
+) -> DecisionEvent | None:
+    actor = ctx.actor
+    if action == "accept":
+        return state.accept(finding_id, actor=actor)
+    if action == "reject":
+        return state.reject(finding_id, actor=actor, reason=str(entry.get("reason", "")))
+    if action == "revert":
+        return state.revert(finding_id, actor=actor)
+    if action == "delete":
+        if state.contains(finding_id) and state.get(finding_id).deleted:
+            return None  # already deleted: applying the file again changes nothing
+        return state.delete_comment(finding_id, actor=actor)
+    changes = _edit_changes(ctx, entry, number)
+    section_id = state.get(finding_id).finding.section_id
+    section = next((s for s in ctx.document.sections if s.id == section_id), None)
+    quote = changes.get("quote", "")
+    if quote.strip() and (section is None or anchor_quote(section, quote) is None):
         raise DecisionsFileError(
-            f"Decision {number}: the quote was not found in section '{section.title}'."
+            f"Decision {number}: the new quote was not found in the finding's section."
         )
-    try:
-        kind = FindingType(entry.get("type", "suggestion"))
-        risk = Risk(entry.get("risk", "low"))
-    except ValueError as error:
-        raise DecisionsFileError(f"Decision {number}: {error}.") from None
-    return Finding(
-        id=f"{section.id}.r{uuid.uuid4().hex[:9]}",
-        section_id=section.id,
-        origin="reviewer",
-        type=kind,
-        risk=risk,
-        category=str(entry.get("category", "Reviewer comment")),
-        description=description,
-        suggestion=str(entry.get("suggestion", "")),
-        quote=quote,
-        replacement=entry.get("replacement"),
-        confidence=1.0,
-        framework_id=session.framework.id,
-        anchor=anchor,
-        author=actor,
-    )
+    return state.edit(finding_id, changes, actor=actor, section=section)
 
 
-def _edit_changes(entry: dict[str, Any], number: int) -> dict[str, Any]:
-    changes = entry.get("changes")
-    if not isinstance(changes, dict) or not changes:
-        raise DecisionsFileError(f"Decision {number}: 'edit' needs a 'changes' object.")
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise DecisionsFileError(f"Decision {number}: cannot edit {', '.join(sorted(unknown))}.")
-    try:
-        return {key: finding_field_from_json(key, value) for key, value in changes.items()}
-    except DataFormatError as error:
-        raise DecisionsFileError(f"Decision {number}: {error.message}") from None
+async def _apply_entry(
+    ctx: _Context, ledger: _Ledger, entry: dict[str, Any], number: int
+) -> list[bool]:
+    """Apply one entry; one flag per event it leads to: recorded, or already in effect."""
+    action = entry["action"]
+    if action == "add":
+        finding = _new_comment(ctx, entry, number)
+        if ledger.state.contains(finding.id):
+            return [False]  # added by an earlier run of this file
+        return [await ledger.record(ledger.state.add_comment(finding, actor=ctx.actor))]
+    if action in _WHOLE_REVIEW:
+        return [await ledger.record(_WHOLE_REVIEW[action](ledger.state, ctx.actor))]
+    outcomes = []
+    for finding_id in _targets(ctx.document, ledger.state, entry, number):
+        event = _finding_event(ctx, ledger.state, action, finding_id, entry, number)
+        outcomes.append(await ledger.record(event))
+    return outcomes
 
 
-async def apply_decisions(session: ReviewSession, path: Path, actor: str) -> int:
-    """Apply every entry of the file in order; return how many decisions were recorded."""
-    recorded = 0
-    for number, entry in enumerate(read_decisions(path), start=1):
-        action = entry["action"]
-        if action == "add":
-            finding = _new_comment(session, entry, number, actor)
-            recorded += (
-                await session.record(session.state.add_comment(finding, actor=actor)) is not None
-            )
-            continue
-        if action in _WHOLE_REVIEW:
-            try:
-                event = _WHOLE_REVIEW[action](session.state, actor)
-            except ReviewStateError as error:
-                raise DecisionsFileError(f"Decision {number}: {error.message}") from None
-            recorded += await session.record(event) is not None
-            continue
-        targets = _targets(session, entry, number)
-        for finding_id in targets:
-            try:
-                if action == "accept":
-                    event = session.state.accept(finding_id, actor=actor)
-                elif action == "reject":
-                    reason = str(entry.get("reason", ""))
-                    event = session.state.reject(finding_id, actor=actor, reason=reason)
-                elif action == "revert":
-                    event = session.state.revert(finding_id, actor=actor)
-                elif action == "delete":
-                    event = session.state.delete_comment(finding_id, actor=actor)
-                else:
-                    changes = _edit_changes(entry, number)
-                    event = session.state.edit(finding_id, changes, actor=actor)
-            except ReviewStateError as error:
-                raise DecisionsFileError(f"Decision {number}: {error.message}") from None
-            recorded += await session.record(event) is not None
-    return recorded
+async def _apply(entries: list[dict[str, Any]], ctx: _Context, ledger: _Ledger) -> AppliedDecisions:
+    recorded = unchanged = 0
+    for number, entry in enumerate(entries, start=1):
+        try:
+            outcomes = await _apply_entry(ctx, ledger, entry, number)
+        except ReviewStateError as error:
+            raise DecisionsFileError(f"Decision {number}: {error.message}") from None
+        recorded += outcomes.count(True)
+        unchanged += outcomes.count(False)
+    return AppliedDecisions(recorded, unchanged)
+
+
+async def apply_decisions(session: ReviewSession, path: Path, actor: str) -> AppliedDecisions:
+    """Check every entry of the file against a copy of the review, then record them in order.
+
+    ``DecisionsFileError`` naming the first invalid entry, with nothing recorded.
+    """
+    entries = read_decisions(path)
+    ctx = _Context(session.document, session.framework, actor)
+    await _apply(entries, ctx, _DryRun(session.state))
+    return await _apply(entries, ctx, _Committed(session))

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from aiprism_desktop.commands.common import ExitCode, emit_json
+from aiprism_desktop.commands.common import ExitCode, emit_json, open_stored_session
 from aiprism_desktop.core.codec import finding_to_dict
 from aiprism_desktop.core.statistics import statistics
-from aiprism_desktop.review_session import ReviewSession
 from aiprism_desktop.services import AppServices
 
 
@@ -53,8 +52,8 @@ async def run_sections(args: argparse.Namespace, services: AppServices) -> int:
 async def run_findings(args: argparse.Namespace, services: AppServices) -> int:
     """List the stored findings of the document with their decisions."""
     document = await services.open_document(args.file)
-    session = ReviewSession(services.store, document, services.framework(None))
-    state = await session.reload()
+    session = await open_stored_session(services, document)
+    state = session.state
     states = state.finding_states()
     if args.json:
         items: list[dict[str, Any]] = []
@@ -83,8 +82,8 @@ async def run_findings(args: argparse.Namespace, services: AppServices) -> int:
 async def run_stats(args: argparse.Namespace, services: AppServices) -> int:
     """Statistics of the stored review."""
     document = await services.open_document(args.file)
-    session = ReviewSession(services.store, document, services.framework(None))
-    state = await session.reload()
+    session = await open_stored_session(services, document)
+    state = session.state
     stats = statistics(state, document)
     data = stats.to_dict()
     if args.json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from aiprism_desktop.commands.common import ExitCode, emit_json, info
+from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.providers.bedrock import BedrockReviewer
 from aiprism_desktop.providers.chain_report import format_chain
 from aiprism_desktop.services import AppServices
@@ -48,6 +49,11 @@ async def run_models(args: argparse.Namespace, services: AppServices) -> int:
 async def run_enable_model(args: argparse.Namespace, services: AppServices) -> int:
     """Put a disabled or cooling-down model back into the chain."""
     reviewer = await _bedrock(services, None)
+    known = [row.key for row in await reviewer.describe_chain()]
+    if args.model not in known:
+        raise ConfigError(
+            f"There is no model '{args.model}' in the chain. Known keys: {', '.join(known)}."
+        )
     await reviewer.enable_model(args.model)
     info(f"{args.model} is enabled again.")
     return ExitCode.OK

@@ -8,16 +8,13 @@ from pathlib import Path
 
 from aiprism_desktop.commands.common import ExitCode, emit_json, info
 from aiprism_desktop.core.document import Document, load_document
-from aiprism_desktop.core.errors import DocumentError
+from aiprism_desktop.core.engine_parts import queued_framework
+from aiprism_desktop.core.errors import ConfigError, DocumentError
 from aiprism_desktop.services import AppServices
 
 
 async def _loader(services: AppServices, document_id: str) -> Document | None:
-    """The queued request's document, if it is still where it was and unchanged.
-
-    Requests are queued with the default framework (the CLI and GUI review with it unless
-    told otherwise), so they are run with it.
-    """
+    """The queued request's document, if it is still where it was and unchanged."""
     stored = await services.store.get_document(document_id)
     if stored is None:
         return None
@@ -39,6 +36,7 @@ async def run_outbox(args: argparse.Namespace, services: AppServices) -> int:
                         "document_id": item.document_id,
                         "section_id": item.section_id,
                         "provider": item.provider,
+                        "framework": queued_framework(item) or None,
                         "attempts": item.attempts,
                         "last_error": item.last_error,
                         "queued_at": item.created_at,
@@ -55,14 +53,22 @@ async def run_outbox(args: argparse.Namespace, services: AppServices) -> int:
                 )
         return ExitCode.OK
     ran = 0
-    for provider in sorted({item.provider for item in pending}):
-        reviewer = await services.reviewer(provider)
-        engine = services.engine(reviewer, services.framework(None))
+    default_framework = str(services.settings["review.framework"])
 
-        async def load(document_id: str) -> Document | None:
-            return await _loader(services, document_id)
+    async def load(document_id: str) -> Document | None:
+        return await _loader(services, document_id)
 
-        ran += await engine.drain_outbox(load)
+    # Each request runs with the framework it was queued with (older requests, queued before
+    # that was recorded, with the configured one).
+    groups = sorted({(i.provider, queued_framework(i) or default_framework) for i in pending})
+    for provider, framework_id in groups:
+        try:
+            framework = services.framework(framework_id)
+        except ConfigError as error:
+            info(f"note: {error.message} Requests queued with it stay queued.")
+            continue
+        engine = services.engine(await services.reviewer(provider), framework)
+        ran += await engine.drain_outbox(load, include_unlabelled=framework_id == default_framework)
     left = len(await services.store.pending())
     info(f"Ran {ran} queued request(s); {left} still queued.")
     return ExitCode.OK if left == 0 else ExitCode.PROVIDER

@@ -6,17 +6,27 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from aiprism_desktop.commands.common import ExitCode, emit_json, fail, info, pick_sections
+from aiprism_desktop.commands.common import (
+    ExitCode,
+    emit_json,
+    fail,
+    info,
+    open_stored_session,
+    pick_sections,
+    report_damaged_events,
+)
 from aiprism_desktop.commands.decisions_file import DecisionsFileError, apply_decisions
 from aiprism_desktop.commands.progress import ProgressPrinter
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.statistics import statistics
-from aiprism_desktop.review_session import ExportResult, ReviewSession
+from aiprism_desktop.review_session import ExportResult, ReviewSession, check_output_paths
 from aiprism_desktop.services import AppServices
 
 
 async def run_review(args: argparse.Namespace, services: AppServices) -> int:
     """Analyze, apply decisions, export; exit 4 when sections failed or are queued."""
+    # Outputs are checked first: a bad name must not cost a whole analysis.
+    check_output_paths(args.file, args.out, args.report, force=args.force)
     document = await services.open_document(args.file)
     framework = services.framework(args.framework)
     section_ids = pick_sections(document, args.sections)
@@ -31,6 +41,7 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
 
     session = ReviewSession(services.store, document, framework)
     await session.reload()
+    report_damaged_events(session)
     actor = args.reviewer or services.settings.reviewer_name
     if run.finished == 0 and (run.failed or run.queued):
         fail(_unfinished_message(run))
@@ -40,10 +51,11 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
             accepted = await session.accept_all_pending(actor)
             info(f"Accepted {accepted} pending finding(s).")
         elif args.decisions:
-            recorded = await apply_decisions(session, args.decisions, actor)
-            info(f"Applied {recorded} decision(s) from {args.decisions}.")
+            applied = await apply_decisions(session, args.decisions, actor)
+            already = f" ({applied.unchanged} already in effect)" if applied.unchanged else ""
+            info(f"Applied {applied.recorded} decision(s) from {args.decisions}{already}.")
     except DecisionsFileError as error:
-        fail(error.message)
+        fail(f"{error.message} Nothing from the file was applied.")
         return ExitCode.BAD_INPUT
     result = await session.export(
         args.out,
@@ -60,9 +72,10 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
 
 async def run_export(args: argparse.Namespace, services: AppServices) -> int:
     """Export the stored review of a document again (no provider call)."""
+    check_output_paths(args.file, args.out, args.report, force=args.force)
     document = await services.open_document(args.file)
-    session = ReviewSession(services.store, document, services.framework(None))
-    state = await session.reload()
+    session = await open_stored_session(services, document)
+    state = session.state
     if not state.analyzed_sections and not state.events:
         fail(f"{args.file} has not been reviewed yet: run `aiprism review` first.")
         return ExitCode.BAD_INPUT
@@ -114,6 +127,7 @@ def _print_result(
                 "comments_added": docx.comments_added,
                 "span_anchored": docx.span_anchored,
                 "block_anchored": docx.block_anchored,
+                "note_anchored": len(docx.note_anchored_ids),
                 "unplaced": list(docx.unplaced_ids),
                 "replacements_applied": docx.replacements_applied,
                 "warnings": list(docx.warnings),

@@ -309,3 +309,21 @@ def anchored_text(section: Section, anchor: Anchor) -> str:
     parts.extend(block.text for block in section.blocks[first + 1 : last])
     parts.append(section.blocks[last].text[: anchor.end])
     return "\n".join(parts)
+
+
+def anchor_covers_quote(section: Section, anchor: Anchor, quote: str) -> bool:
+    """Whether ``anchor`` still sits on ``quote`` in ``section`` (with the tolerance above).
+
+    False when the anchor's blocks are not in the section or cover other text (e.g. the quote
+    was edited after the finding was anchored).
+    """
+    try:
+        covered = anchored_text(section, anchor)
+    except (KeyError, ValueError):
+        return False
+    if _normalize_quote(covered, case_sensitive=True) == _normalize_quote(
+        quote, case_sensitive=True
+    ):
+        return True
+    # A quote may start with a list label that the anchored span leaves out.
+    return anchor_quote(section, quote, hint_block_id=anchor.block_id) == anchor

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from aiprism_desktop.core.errors import DataFormatError
 from aiprism_desktop.core.finding_schema import FindingDraft
 from aiprism_desktop.core.findings import (
+    EDITABLE_FIELDS,
     Action,
     Anchor,
+    Decision,
     DecisionEvent,
     Finding,
     FindingType,
@@ -281,6 +284,52 @@ def event_from_dict(raw: object) -> DecisionEvent:
         redo_of=_opt(data, w, "redo_of", int),
         seq=_opt(data, w, "seq", int),
     )
+
+
+_DECISION_ACTIONS = (Action.ACCEPT, Action.REJECT, Action.REVERT)
+
+
+def _check_decision(value: object, where: str) -> None:
+    if not isinstance(value, Mapping) or value.get("decision") not in {d.value for d in Decision}:
+        raise DataFormatError(detail=f"{where}: not a decision: {value!r:.100}")
+
+
+def check_event_values(event: DecisionEvent) -> None:
+    """Raise ``DataFormatError`` unless the review fold and undo/redo can read every value the
+    event carries (edited field values, decisions); unknown keys are ignored."""
+    if event.action is Action.EDIT:
+        for side in ("before", "after"):
+            for name, value in getattr(event, side).items():
+                if name in EDITABLE_FIELDS:
+                    finding_field_from_json(name, value)
+    elif event.action is Action.REVERT_ALL:
+        for side in ("before", "after"):
+            for finding_id, value in getattr(event, side).items():
+                _check_decision(value, f"event.{side}.{finding_id}")
+    elif event.action in _DECISION_ACTIONS:
+        for side in ("before", "after"):
+            value = getattr(event, side)
+            if "decision" in value:  # undo/redo read it (a missing one means pending)
+                _check_decision(value, f"event.{side}")
+    if event.action is Action.ADD and event.finding is None:
+        raise DataFormatError(detail="event.finding: an added comment needs its finding")
+
+
+def check_event_round_trip(event: DecisionEvent) -> None:
+    """Raise ``DataFormatError`` unless ``event`` reads back exactly as it is written.
+
+    The store calls this before committing, so a value of the wrong type (a list where text
+    belongs, a number as a replacement) is refused up front instead of being saved and then
+    making every later read of the document's review fail.
+    """
+    try:
+        text = json.dumps(event_to_dict(event), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise DataFormatError(detail=f"event is not JSON: {exc}") from None
+    decoded = event_from_dict(json.loads(text))
+    if replace(decoded, seq=event.seq) != event:
+        raise DataFormatError(detail="event changes when it is saved and read back")
+    check_event_values(decoded)
 
 
 # --- Attempt -------------------------------------------------------------------------------

@@ -9,15 +9,16 @@ unreachable, typed progress events and cancellation that keeps finished sections
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.anchoring import anchor_quote
 from aiprism_desktop.core.codec import attempts_from_json, attempts_to_json
 from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.core.engine_parts import find_section, halve, merge_results, queued_framework
 from aiprism_desktop.core.errors import (
     AIPrismError,
     InternalError,
@@ -34,8 +35,10 @@ from aiprism_desktop.core.ports import (
     Outbox,
     OutboxItem,
     ReviewCache,
+    SectionReview,
 )
 from aiprism_desktop.core.prompts import Prompt, build_review_prompts
+from aiprism_desktop.core.review_keys import document_context_hash, finding_id, prompts_hash
 from aiprism_desktop.providers.base import (
     Attempt,
     Reviewer,
@@ -90,22 +93,37 @@ class ReviewEngine:
         self._outbox = outbox
         self._concurrency = max(1, min(concurrency, reviewer.info.max_concurrency))
         self._build_prompts = prompt_builder
+        self._context: tuple[Document, str] | None = None
 
     @property
     def concurrency(self) -> int:
         """The effective bound: the requested one capped by what the provider allows."""
         return self._concurrency
 
-    def cache_key(self, section: Section, prompt: Prompt) -> CacheKey:
-        """The cache key of a section review with this engine's framework and provider."""
+    def cache_key(
+        self, document: Document, section: Section, prompts: Sequence[Prompt]
+    ) -> CacheKey:
+        """The cache key of a section review with this engine's framework and provider.
+
+        It covers the exact prompts (which carry the outline), and the whole document's
+        content when the provider's findings depend on other sections.
+        """
         info = self.reviewer.info
         return CacheKey(
             section_hash=section.content_hash,
             framework=self.framework.fingerprint,
-            prompt_version=prompt.version,
+            prompt_version=prompts[0].version,
             provider=info.name,
             model_chain=info.models,
+            prompt_hash=prompts_hash(prompts),
+            context_hash=self._context_hash(document) if info.document_scoped else "",
         )
+
+    def _context_hash(self, document: Document) -> str:
+        """``document_context_hash``, computed once per document rather than per section."""
+        if self._context is None or self._context[0] is not document:
+            self._context = (document, document_context_hash(document))
+        return self._context[1]
 
     async def analyze(
         self,
@@ -173,13 +191,12 @@ class ReviewEngine:
     ) -> SectionOutcome:
         """Review one section (cache first); raises the provider's error on failure."""
         prompts = self._build_prompts(document, section, self.framework)
-        key = self.cache_key(section, prompts[0])
+        key = self.cache_key(document, section, prompts)
         if use_cache and self._cache is not None:
             cached = await self._cache.get(key)
             if cached is not None:
                 findings = self._reanchor(section, cached.findings)
-                if self._findings is not None:
-                    await self._findings.save_findings(document.sha256, section.id, findings)
+                await self._save(document, section, findings, cached.model, cached.attempts_json)
                 attempts = attempts_from_json(cached.attempts_json)
                 return SectionOutcome(findings, cached.model, cached=True, attempts=attempts)
 
@@ -194,18 +211,36 @@ class ReviewEngine:
                     attempts_json=attempts_to_json(result.attempts),
                 ),
             )
-        if self._findings is not None:
-            await self._findings.save_findings(document.sha256, section.id, findings)
+        await self._save(
+            document, section, findings, result.model, attempts_to_json(result.attempts)
+        )
         return SectionOutcome(findings, result.model, cached=False, attempts=result.attempts)
+
+    async def _save(
+        self,
+        document: Document,
+        section: Section,
+        findings: tuple[Finding, ...],
+        model: str,
+        attempts_json: str,
+    ) -> None:
+        """Persist a section's findings with how they were obtained (framework, attempts)."""
+        if self._findings is not None:
+            review = SectionReview(self.framework.id, model=model, attempts_json=attempts_json)
+            await self._findings.save_findings(document.sha256, section.id, findings, review=review)
 
     async def drain_outbox(
         self,
         load_document: Callable[[str], Awaitable[Document | None]],
         *,
         on_event: EventSink | None = None,
+        include_unlabelled: bool = True,
     ) -> int:
-        """Run queued requests for this provider if it is reachable; return how many ran.
+        """Run this provider's queued requests for this engine's framework if the provider is
+        reachable; return how many ran.
 
+        Requests queued with another framework are left for an engine with that framework;
+        requests queued before the framework was recorded run when ``include_unlabelled``.
         Requests that fail again stay queued with the reason; requests whose document can no
         longer be found are dropped.
         """
@@ -217,8 +252,11 @@ class ReviewEngine:
             return 0
         ran = 0
         for item in await self._outbox.pending(self.reviewer.info.name):
+            queued_with = queued_framework(item)
+            if queued_with != self.framework.id and (queued_with or not include_unlabelled):
+                continue
             document = await load_document(item.document_id)
-            section = _find_section(document, item.section_id) if document else None
+            section = find_section(document, item.section_id) if document else None
             if document is None or section is None:
                 await self._outbox.complete(item.id)
                 continue
@@ -238,6 +276,11 @@ class ReviewEngine:
     ) -> ev.EngineEvent:
         """Review a section and turn the outcome, whatever it is, into one event."""
         if section.is_empty:
+            # Looked at and found empty: it counts as reviewed (with no finding) in coverage.
+            try:
+                await self._save(document, section, (), "", "[]")
+            except AIPrismError as error:
+                return ev.SectionFailed(section_id=section.id, error=error)
             return ev.SectionSkipped(section_id=section.id, reason="The section has no text.")
         try:
             outcome = await self.review_section(document, section, use_cache=use_cache)
@@ -251,6 +294,7 @@ class ReviewEngine:
                         document_id=document.sha256,
                         section_id=section.id,
                         provider=self.reviewer.info.name,
+                        payload_json=json.dumps({"framework": self.framework.id}),
                         last_error=str(error),
                     )
                 )
@@ -296,7 +340,7 @@ class ReviewEngine:
                 for prompt in prompts
             ]
         except SectionTooLargeError:
-            halves = _halve(part)
+            halves = halve(part)
             if depth >= MAX_SPLIT_DEPTH or halves is None:
                 raise
             results = [
@@ -308,7 +352,7 @@ class ReviewEngine:
                 )
                 for half in halves
             ]
-        return _merge(results)
+        return merge_results(results)
 
     def _to_findings(
         self, section: Section, drafts: Sequence[FindingDraft], prompt_version: str
@@ -316,7 +360,7 @@ class ReviewEngine:
         findings = []
         for ordinal, draft in enumerate(drafts):
             finding = Finding(
-                id=_finding_id(section, draft.origin, draft.description, draft.quote, ordinal),
+                id=finding_id(section, draft, ordinal),
                 section_id=section.id,
                 origin=draft.origin,
                 type=draft.type,
@@ -342,59 +386,9 @@ class ReviewEngine:
         return tuple(
             replace(
                 finding,
-                id=_finding_id(section, finding.origin, finding.description, finding.quote, i),
+                id=finding_id(section, finding, i),
                 section_id=section.id,
                 anchor=anchor_quote(section, finding.quote) if finding.quote else None,
             )
             for i, finding in enumerate(cached)
         )
-
-
-def _finding_id(section: Section, origin: str, description: str, quote: str, ordinal: int) -> str:
-    """Deterministic id: re-opening the same document yields the same ids, so decisions apply."""
-    digest = hashlib.sha256(
-        "\x00".join((section.content_hash, origin, description, quote, str(ordinal))).encode()
-    ).hexdigest()
-    return f"{section.id}.{digest[:10]}"
-
-
-def _find_section(document: Document, section_id: str) -> Section | None:
-    return next((s for s in document.sections if s.id == section_id), None)
-
-
-def _halve(section: Section) -> tuple[Section, Section] | None:
-    if len(section.blocks) < 2:
-        return None
-    middle = len(section.blocks) // 2
-    first, second = _parts(section, [list(range(middle)), list(range(middle, len(section.blocks)))])
-    return first, second
-
-
-def _parts(section: Section, groups: list[list[int]]) -> list[Section]:
-    count = len(groups)
-    return [
-        replace(
-            section,
-            title=f"{section.title} (part {number} of {count})",
-            blocks=tuple(section.blocks[i] for i in group),
-        )
-        for number, group in enumerate(groups, start=1)
-    ]
-
-
-def _merge(results: Sequence[SectionReviewResult]) -> SectionReviewResult:
-    if len(results) == 1:
-        return results[0]
-    models = [r.model for r in results]
-    return SectionReviewResult(
-        drafts=tuple(d for r in results for d in r.drafts),
-        model=models[-1] if len(set(models)) == 1 else ", ".join(dict.fromkeys(models)),
-        attempts=tuple(a for r in results for a in r.attempts),
-        input_tokens=_sum_optional(r.input_tokens for r in results),
-        output_tokens=_sum_optional(r.output_tokens for r in results),
-    )
-
-
-def _sum_optional(values: Iterable[int | None]) -> int | None:
-    numbers = [v for v in values if v is not None]
-    return sum(numbers) if numbers else None

@@ -25,18 +25,21 @@ class CacheKey:
     prompt_version: str
     provider: str
     model_chain: tuple[str, ...] = ()
+    prompt_hash: str = ""  # hash of the exact prompts sent (they include the outline)
+    context_hash: str = ""  # the whole document's content, for document-scoped providers
 
     def digest(self) -> str:
         """A stable hex key for storage."""
-        payload = json.dumps(
-            [
-                self.section_hash,
-                self.framework,
-                self.prompt_version,
-                self.provider,
-                list(self.model_chain),
-            ]
-        )
+        parts: list[object] = [
+            self.section_hash,
+            self.framework,
+            self.prompt_version,
+            self.provider,
+            list(self.model_chain),
+        ]
+        if self.prompt_hash or self.context_hash:  # keys without them keep their old digest
+            parts += [self.prompt_hash, self.context_hash]
+        payload = json.dumps(parts)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -48,6 +51,15 @@ class CachedReview:
     model: str
     attempts_json: str = "[]"  # the attempt log, serialized (see core.codec)
     created_at: str = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionReview:
+    """How a section's findings were obtained; kept with them for reports and exports."""
+
+    framework_id: str
+    model: str = ""
+    attempts_json: str = "[]"  # the attempt log, serialized (see core.codec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +101,15 @@ class FindingRepository(Protocol):
     """Findings produced for a document."""
 
     async def save_findings(
-        self, document_id: str, section_id: str, findings: tuple[Finding, ...]
+        self,
+        document_id: str,
+        section_id: str,
+        findings: tuple[Finding, ...],
+        *,
+        review: SectionReview | None = None,
     ) -> None:
-        """Replace the AI/rule findings of one section (reviewer's own comments are events)."""
+        """Replace the AI/rule findings of one section (reviewer's own comments are events)
+        and mark the section reviewed, with how it was reviewed when ``review`` is given."""
         ...
 
     async def findings(self, document_id: str) -> tuple[Finding, ...]:

@@ -25,11 +25,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from aiprism_desktop.core.anchoring import anchor_quote
 from aiprism_desktop.core.codec import finding_field_to_json
+from aiprism_desktop.core.document import Section
 from aiprism_desktop.core.errors import DataFormatError, ReviewStateError
 from aiprism_desktop.core.findings import (
     EDITABLE_FIELDS,
     Action,
+    Anchor,
     Decision,
     DecisionEvent,
     Finding,
@@ -246,9 +249,19 @@ class ReviewState:
         return self._decide(finding_id, Action.REVERT, Decision.PENDING, actor)
 
     def edit(
-        self, finding_id: str, changes: Mapping[str, Any], *, actor: str
+        self,
+        finding_id: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str,
+        section: Section | None = None,
     ) -> DecisionEvent | None:
-        """Change editable fields; ``before`` keeps the values being replaced."""
+        """Change editable fields; ``before`` keeps the values being replaced.
+
+        A new ``quote`` without an explicit ``anchor`` moves the anchor in the same event: to
+        where the quote is in ``section`` (the finding's section), or nowhere (unanchored) when
+        it is not found or no section is given, so a comment never stays on the old text.
+        """
         state = self._editable(finding_id)
         unknown = sorted(set(changes) - EDITABLE_FIELDS)
         if unknown:
@@ -256,6 +269,8 @@ class ReviewState:
                 f"These fields cannot be edited: {', '.join(unknown)}.",
                 detail=f"editable: {sorted(EDITABLE_FIELDS)}",
             )
+        if "quote" in changes and "anchor" not in changes:
+            changes = {**changes, "anchor": _anchor_for(changes["quote"], section)}
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         for name, value in changes.items():
@@ -276,6 +291,10 @@ class ReviewState:
         return DecisionEvent(
             action=Action.EDIT, finding_id=finding_id, actor=actor, before=before, after=after
         )
+
+    def contains(self, finding_id: str) -> bool:
+        """Whether a finding with this id exists (live or deleted)."""
+        return finding_id in self._states
 
     def add_comment(self, finding: Finding, *, actor: str) -> DecisionEvent:
         """Add the reviewer's own comment (origin "reviewer"); it starts accepted."""
@@ -343,3 +362,10 @@ class ReviewState:
         if seq is None:
             raise ReviewStateError("There is nothing to redo.")
         return redo_event(self._by_seq[seq], self._states, actor=actor)
+
+
+def _anchor_for(quote: object, section: Section | None) -> Anchor | None:
+    """Where an edited quote is in its section (None when it cannot be placed)."""
+    if section is None or not isinstance(quote, str) or not quote.strip():
+        return None
+    return anchor_quote(section, quote)

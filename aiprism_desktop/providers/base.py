@@ -27,6 +27,10 @@ class ProviderInfo:
     needs_credentials: bool
     max_concurrency: int
     models: tuple[str, ...] = ()  # the model chain, in order, when there is one
+    # True when a section's findings depend on the rest of the document beyond its prompt
+    # (e.g. the offline rules compare dates and acronyms across sections): the review cache
+    # then keys on the whole document's content as well.
+    document_scoped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +93,17 @@ class ChatEvent:
     """A piece of a streamed chat answer.
 
     ``restarted`` tells the UI to discard the text received so far: the stream failed midway
-    and the answer starts again from scratch on ``model``.
+    and the answer starts again from scratch on ``model``. ``truncated`` (on ``done``): the
+    answer stopped at the model's output limit; the provider has already streamed a visible
+    note saying so as the last delta (it is part of ``text``), so a UI may style the answer
+    as cut off but need not add its own note.
     """
 
     kind: Literal["delta", "restarted", "done"]
     text: str = ""
     model: str = ""
     attempts: tuple[Attempt, ...] = ()
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,7 @@ class OfflineReviewer:
             needs_credentials=False,
             max_concurrency=4,
             models=(self._model,),
+            document_scoped=True,  # cross-section checks: missing sections, contradictions
         )
 
     @property

@@ -6,19 +6,27 @@ as blocking calls for code outside an event loop. ``AppPaths`` says where files 
 """
 
 from aiprism_desktop.store.errors import (
+    DataDirError,
     SecretSettingError,
     StoreBusyError,
     StoreClosedError,
     StoreCorruptError,
     StoreForeignError,
     StoreMigrationError,
+    StoreRefusedDataError,
     StoreTooNewError,
     StoreWriteError,
     UnknownDocumentError,
 )
 from aiprism_desktop.store.migrations import SCHEMA_VERSION
 from aiprism_desktop.store.paths import AppPaths
-from aiprism_desktop.store.records import ChatRecord, StoredDocument, StoredSection
+from aiprism_desktop.store.records import (
+    ChatRecord,
+    DamagedEvent,
+    SectionReviewRecord,
+    StoredDocument,
+    StoredSection,
+)
 from aiprism_desktop.store.store import Store
 from aiprism_desktop.store.sync_store import SyncStore
 
@@ -26,13 +34,17 @@ __all__ = [
     "SCHEMA_VERSION",
     "AppPaths",
     "ChatRecord",
+    "DamagedEvent",
+    "DataDirError",
     "SecretSettingError",
+    "SectionReviewRecord",
     "Store",
     "StoreBusyError",
     "StoreClosedError",
     "StoreCorruptError",
     "StoreForeignError",
     "StoreMigrationError",
+    "StoreRefusedDataError",
     "StoreTooNewError",
     "StoreWriteError",
     "StoredDocument",

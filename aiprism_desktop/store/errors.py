@@ -86,3 +86,22 @@ class StoreWriteError(StoreError):
         "The review database could not be written. Check that the disk is not full "
         "and the data folder is writable."
     )
+
+
+class StoreRefusedDataError(StoreError):
+    """A value would not read back as it was written; it is refused before anything is saved."""
+
+    code = "STORE_REFUSED_DATA"
+    default_message = (
+        "AI-Prism refused to save a decision whose values it could not read back; nothing was "
+        "saved and the review is unchanged."
+    )
+
+
+class DataDirError(StoreWriteError):
+    """The data folder (``--data-dir`` / ``AIPRISM_DATA_DIR``) cannot be created or used."""
+
+    code = "STORE_DATA_DIR"
+    default_message = (
+        "The data folder cannot be used. Choose another one with --data-dir or AIPRISM_DATA_DIR."
+    )

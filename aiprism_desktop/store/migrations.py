@@ -11,6 +11,7 @@ History:
     2  chat history
     3  attempt bookkeeping: outbox attempts / last error, the cache's attempt log
     4  reviewed sections: a section reviewed with no finding is still "analyzed"
+    5  how each section was reviewed: framework, answering model and attempt log
 """
 
 from __future__ import annotations
@@ -173,7 +174,24 @@ _V4_REVIEWED_SECTIONS = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1_INITIAL, _V2_CHAT, _V3_ATTEMPTS, _V4_REVIEWED_SECTIONS)
+_V5_SECTION_REVIEWS = Migration(
+    5,
+    "how each section was reviewed",
+    (
+        # Empty for sections reviewed before v5: readers fall back to the findings' framework.
+        "ALTER TABLE reviewed_sections ADD COLUMN framework_id TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE reviewed_sections ADD COLUMN model TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE reviewed_sections ADD COLUMN attempts_json TEXT NOT NULL DEFAULT '[]'",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _V1_INITIAL,
+    _V2_CHAT,
+    _V3_ATTEMPTS,
+    _V4_REVIEWED_SECTIONS,
+    _V5_SECTION_REVIEWS,
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from platformdirs import PlatformDirs
 
+from aiprism_desktop.store.errors import DataDirError
+
 APP_NAME = "AI-Prism"
 APP_AUTHOR = "AI-Prism"
 DATA_DIR_ENV = "AIPRISM_DATA_DIR"
@@ -88,10 +90,33 @@ class AppPaths:
         return self.data_dir / "backups"
 
     def ensure(self) -> AppPaths:
-        """Create the directories (0o700) if missing; return self for chaining."""
+        """Create the directories (0o700) if missing; return self for chaining.
+
+        ``DataDirError`` (a ``StoreError``) when one cannot be created, e.g. because a file
+        already has its name.
+        """
         for directory in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
-            ensure_private_dir(directory)
+            try:
+                ensure_private_dir(directory)
+                if not directory.is_dir():
+                    raise NotADirectoryError(f"{directory} is not a folder")
+            except OSError as exc:
+                raise DataDirError(
+                    f"The data folder {self.data_dir} cannot be used: {_why(directory, exc)} "
+                    "Choose another folder with --data-dir or AIPRISM_DATA_DIR.",
+                    detail=f"{directory}: {exc}",
+                ) from exc
         return self
+
+
+def _why(directory: Path, exc: OSError) -> str:
+    """A reviewer-facing reason for a folder that cannot be created."""
+    blocker = next((p for p in (directory, *directory.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        return f"{blocker} is a file, not a folder."
+    if isinstance(exc, PermissionError):
+        return "you may not write there."
+    return f"{exc.strerror or exc}."
 
 
 def ensure_private_dir(directory: Path) -> None:

@@ -45,3 +45,24 @@ class ChatRecord:
     section_id: str = ""  # the section the question was about, "" for the whole document
     at: str = field(default_factory=utc_now)
     seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DamagedEvent:
+    """A stored decision event that cannot be read back (left in the log, left out of the fold)."""
+
+    seq: int
+    action: str
+    at: str
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
+class SectionReviewRecord:
+    """How a section of a document was last reviewed."""
+
+    section_id: str
+    framework_id: str
+    model: str
+    attempts_json: str
+    reviewed_at: str

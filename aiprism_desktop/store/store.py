@@ -23,11 +23,23 @@ from typing import Any, ParamSpec, TypeVar
 
 from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.findings import DecisionEvent, Finding
-from aiprism_desktop.core.ports import CachedReview, CacheKey, ModelHealthRecord, OutboxItem
+from aiprism_desktop.core.ports import (
+    CachedReview,
+    CacheKey,
+    ModelHealthRecord,
+    OutboxItem,
+    SectionReview,
+)
 from aiprism_desktop.store.db import Synchronous
 from aiprism_desktop.store.errors import StoreClosedError
 from aiprism_desktop.store.paths import AppPaths
-from aiprism_desktop.store.records import ChatRecord, StoredDocument, StoredSection
+from aiprism_desktop.store.records import (
+    ChatRecord,
+    DamagedEvent,
+    SectionReviewRecord,
+    StoredDocument,
+    StoredSection,
+)
 from aiprism_desktop.store.sync_store import SyncStore
 
 P = ParamSpec("P")
@@ -125,18 +137,27 @@ class Store:
     # -- FindingRepository -------------------------------------------------------------------
 
     async def save_findings(
-        self, document_id: str, section_id: str, findings: tuple[Finding, ...]
+        self,
+        document_id: str,
+        section_id: str,
+        findings: tuple[Finding, ...],
+        *,
+        review: SectionReview | None = None,
     ) -> None:
-        """Replace the AI/rule findings of one section."""
-        await self._call(self._sync.save_findings, document_id, section_id, findings)
+        """Replace the AI/rule findings of one section and mark it reviewed."""
+        await self._call(self._sync.save_findings, document_id, section_id, findings, review=review)
 
     async def findings(self, document_id: str) -> tuple[Finding, ...]:
         """All stored findings of a document, in section order."""
         return await self._call(self._sync.findings, document_id)
 
     async def reviewed_sections(self, document_id: str) -> frozenset[str]:
-        """Ids of the sections that have saved findings."""
+        """Ids of the sections that have been reviewed (with or without findings)."""
         return await self._call(self._sync.reviewed_sections, document_id)
+
+    async def section_reviews(self, document_id: str) -> tuple[SectionReviewRecord, ...]:
+        """How each reviewed section was last reviewed (framework, model, attempt log)."""
+        return await self._call(self._sync.section_reviews, document_id)
 
     # -- DecisionLog -------------------------------------------------------------------------
 
@@ -147,6 +168,12 @@ class Store:
     async def events(self, document_id: str, after_seq: int = 0) -> tuple[DecisionEvent, ...]:
         """Every event of a document (after ``after_seq``), in ``seq`` order."""
         return await self._call(self._sync.events, document_id, after_seq)
+
+    async def readable_events(
+        self, document_id: str
+    ) -> tuple[tuple[DecisionEvent, ...], tuple[DamagedEvent, ...]]:
+        """(readable events, damaged events) of a document, each in ``seq`` order."""
+        return await self._call(self._sync.readable_events, document_id)
 
     # -- ReviewCache -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -14,6 +15,7 @@ from aiprism_desktop.core.codec import (
     anchor_to_dict,
     attempts_from_json,
     attempts_to_json,
+    check_event_round_trip,
     draft_from_dict,
     draft_to_dict,
     event_from_dict,
@@ -205,3 +207,38 @@ def test_non_objects_are_refused(raw: object) -> None:
 def test_damaged_attempt_logs_are_refused(text: str) -> None:
     with pytest.raises(DataFormatError):
         attempts_from_json(text)
+
+
+def _added(**changes: Any) -> DecisionEvent:
+    finding = dataclasses.replace(make_finding("mine"), origin="reviewer", **changes)
+    return DecisionEvent(Action.ADD, finding.id, "Dana", finding=finding, after={"decision": "x"})
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _added(replacement=["a"]),  # a list where text belongs
+        _added(replacement=5),
+        _added(category=None),
+        _added(questions=["a list, not a tuple"]),
+        _added(confidence=float("nan")),
+        DecisionEvent(Action.EDIT, "a", "Dana", after={"replacement": ["a"]}),
+        DecisionEvent(Action.EDIT, "a", "Dana", after={"risk": "catastrophic"}),
+        DecisionEvent(Action.REVERT_ALL, "", "Dana", after={"a": {"decision": "maybe"}}),
+        DecisionEvent(Action.ACCEPT, "a", "Dana", after={"decision": "approved"}),
+        DecisionEvent(Action.ADD, "a", "Dana"),
+    ],
+)
+def test_events_that_would_not_read_back_are_refused(event: DecisionEvent) -> None:
+    with pytest.raises(DataFormatError):
+        check_event_round_trip(event)
+
+
+def test_valid_events_pass_the_round_trip_check() -> None:
+    check_event_round_trip(_added(replacement="New wording"))
+    check_event_round_trip(
+        DecisionEvent(Action.EDIT, "a", "Dana", before={"risk": "low"}, after={"risk": "high"})
+    )
+    check_event_round_trip(
+        DecisionEvent(Action.ACCEPT, "a", "Dana", after={"decision": "accepted"})
+    )

@@ -11,6 +11,8 @@ import pytest
 
 from aiprism_desktop.core.codec import event_from_dict, finding_from_dict
 from aiprism_desktop.core.errors import ExportError
+from aiprism_desktop.core.export.docx_model import ExportSummary
+from aiprism_desktop.core.export.report_common import ExportRecord, SectionProvenance
 from aiprism_desktop.core.export.report_csv import (
     CSV_COLUMNS,
     render_csv_report,
@@ -185,7 +187,55 @@ def test_reports_are_written_to_disk(tmp_path: Path) -> None:
 
 
 def test_unwritable_report_path_is_an_export_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(ExportError, match="could not be saved"):
-        write_json_report(tmp_path / "missing" / "r.json", DOCUMENT, reviewed(), hawkeye())
+        write_json_report(blocker / "r.json", DOCUMENT, reviewed(), hawkeye())
     with pytest.raises(ExportError, match="folder"):
         write_csv_report(tmp_path, DOCUMENT, reviewed())
+
+
+def test_reports_say_where_the_export_of_the_same_command_put_each_finding() -> None:
+    state = reviewed()
+    state = do(state, state.accept("c", actor=ACTOR))
+    exported = state.exported_findings()
+    assert sorted(f.id for f in exported) == ["a", "c", "mine"]
+    summary = ExportSummary(
+        output=Path("/out/reviewed.docx"),
+        comments_added=2,
+        span_anchored=1,
+        block_anchored=1,
+        existing_comments=0,
+        block_anchored_ids=("c",),
+        unplaced_ids=("mine",),
+        replacements_applied=0,
+    )
+    record = ExportRecord.of(summary, exported, tracked_changes=False)
+    provenance = {"s0": SectionProvenance("hawkeye", "model-b", "2026-01-01T00:00:00.000Z")}
+    report = build_json_report(DOCUMENT, state, hawkeye(), export=record, provenance=provenance)
+    by_id = {f["id"]: f for f in report["findings"]}
+    assert (by_id["a"]["placement"], by_id["a"]["exported"]) == ("span", True)
+    assert (by_id["c"]["placement"], by_id["c"]["exported"]) == ("block", True)
+    assert (by_id["mine"]["placement"], by_id["mine"]["exported"]) == ("unplaced", False)
+    assert (by_id["b"]["placement"], by_id["b"]["exported"]) == (None, False)
+    assert report["export"]["span_anchored_ids"] == ["a"]
+    assert report["export"]["block_anchored_ids"] == ["c"]
+    assert report["export"]["unplaced_ids"] == ["mine"]
+    assert report["export"]["tracked_changes_applied"] == 0
+    assert report["sections"][0]["review"] == {
+        "framework_id": "hawkeye",
+        "model": "model-b",
+        "reviewed_at": "2026-01-01T00:00:00.000Z",
+    }
+    assert report["sections"][1]["review"] is None
+    rows = list(csv.DictReader(io.StringIO(render_csv_report(DOCUMENT, state, export=record))))
+    placement = {row["finding_id"]: (row["placement"], row["tracked_change"]) for row in rows}
+    assert placement == {
+        "a": ("span", "no"),
+        "mine": ("unplaced", "no"),
+        "b": ("", "no"),
+        "c": ("block", "no"),
+    }
+    # Without an export in the same command the columns are blank.
+    plain = list(csv.DictReader(io.StringIO(render_csv_report(DOCUMENT, state))))
+    assert {row["placement"] for row in plain} == {""}

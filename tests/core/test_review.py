@@ -7,7 +7,7 @@ import pytest
 from aiprism_desktop.core.errors import DataFormatError, ReviewStateError
 from aiprism_desktop.core.findings import Action, Anchor, Decision, DecisionEvent, FindingType, Risk
 from aiprism_desktop.core.review import ReviewState
-from tests.core.review_factory import make_finding, reviewer_comment
+from tests.core.review_factory import make_finding, make_section, reviewer_comment
 
 ACTOR = "Dana"
 
@@ -315,3 +315,26 @@ def test_events_about_unknown_findings_are_history_only() -> None:
     assert decisions(state) == {"a": Decision.PENDING}
     assert len(state.events) == 1
     assert not state.can_undo
+
+
+def test_editing_the_quote_moves_the_anchor_in_the_same_event() -> None:
+    section = make_section(0, "Summary", "The alarm was raised late.\nThe fee was paid twice.")
+    state = ReviewState.build(
+        [make_finding("a", quote="The alarm was raised", anchor=Anchor("s0b0", 0, 20))]
+    )
+    event = state.edit("a", {"quote": "paid twice"}, actor=ACTOR, section=section)
+    assert event is not None
+    assert event.after["anchor"] == {"block_id": "s0b1", "start": 12, "end": 22}
+    state = do(state, event)
+    assert state.get("a").finding.anchor == Anchor("s0b1", 12, 22)
+    # Not found in the section, or no section given: unanchored, never the old text.
+    moved = do(state, state.edit("a", {"quote": "not in the text"}, actor=ACTOR, section=section))
+    assert moved.get("a").finding.anchor is None
+    blind = do(state, state.edit("a", {"quote": "The fee"}, actor=ACTOR))
+    assert blind.get("a").finding.anchor is None
+    # Undo puts quote and anchor back together.
+    back = do(moved, moved.undo(actor=ACTOR))
+    assert (back.get("a").finding.quote, back.get("a").finding.anchor) == (
+        "paid twice",
+        Anchor("s0b1", 12, 22),
+    )

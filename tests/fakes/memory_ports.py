@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from aiprism_desktop.core.findings import Finding
-from aiprism_desktop.core.ports import CachedReview, CacheKey, OutboxItem
+from aiprism_desktop.core.ports import CachedReview, CacheKey, OutboxItem, SectionReview
 
 
 @dataclass
@@ -25,11 +25,18 @@ class MemoryCache:
 @dataclass
 class MemoryFindings:
     by_section: dict[tuple[str, str], tuple[Finding, ...]] = field(default_factory=dict)
+    reviews: dict[tuple[str, str], SectionReview | None] = field(default_factory=dict)
 
     async def save_findings(
-        self, document_id: str, section_id: str, findings: tuple[Finding, ...]
+        self,
+        document_id: str,
+        section_id: str,
+        findings: tuple[Finding, ...],
+        *,
+        review: SectionReview | None = None,
     ) -> None:
         self.by_section[(document_id, section_id)] = findings
+        self.reviews[(document_id, section_id)] = review
 
     async def findings(self, document_id: str) -> tuple[Finding, ...]:
         return tuple(

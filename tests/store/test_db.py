@@ -176,4 +176,5 @@ def test_unusable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     in_the_way.write_text("not a folder")  # even root cannot create a folder inside a file
     with pytest.raises(StoreWriteError) as info:
         SyncStore.open(AppPaths.resolve(data_dir=in_the_way / "data"))
-    assert info.value.code == "STORE_WRITE_FAILED"
+    assert info.value.code == "STORE_DATA_DIR"
+    assert f"{in_the_way} is a file, not a folder" in info.value.message

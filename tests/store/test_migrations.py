@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from aiprism_desktop.core.findings import Action
-from aiprism_desktop.core.ports import CacheKey, ModelHealthRecord
+from aiprism_desktop.core.ports import CacheKey, ModelHealthRecord, SectionReview
 from aiprism_desktop.store import SCHEMA_VERSION, AppPaths, ChatRecord, Store, SyncStore
 from aiprism_desktop.store.migrations import APPLICATION_ID, MIGRATIONS, migrate
 from aiprism_desktop.store.serde import event_to_json, finding_to_json, findings_to_json
@@ -128,11 +128,21 @@ def insert_v2_rows(conn: sqlite3.Connection) -> None:
     )
 
 
+def insert_v4_rows(conn: sqlite3.Connection) -> None:
+    insert_v2_rows(conn)
+    # v4 marked each section with saved findings as reviewed, without saying how.
+    conn.execute(
+        "INSERT INTO reviewed_sections VALUES (?, 's002', '2024-01-02T00:00:00.000Z')",
+        (DOC_ID,),
+    )
+
+
 ROW_WRITERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: lambda conn: None,
     1: insert_v1_rows,
     2: insert_v2_rows,
     3: insert_v2_rows,  # v3 only added columns with defaults: v2's inserts are valid v3 rows
+    4: insert_v4_rows,
 }
 
 
@@ -175,6 +185,10 @@ def test_upgrade_from_earlier_version_keeps_data(paths: AppPaths, version: int) 
             ]
             assert await store.findings(DOC_ID) == FINDINGS
             assert await store.reviewed_sections(DOC_ID) == {"s002"}  # backfilled by v4
+            # v5: how a section was reviewed is unknown for older reviews.
+            [review] = await store.section_reviews(DOC_ID)
+            assert (review.section_id, review.framework_id, review.model) == ("s002", "", "")
+            assert review.attempts_json == "[]"
             events = await store.events(DOC_ID)
             assert [e.seq for e in events] == [1, 2]
             assert [dataclasses.replace(e, seq=None) for e in events] == list(EVENTS)
@@ -201,6 +215,11 @@ def test_upgrade_from_earlier_version_keeps_data(paths: AppPaths, version: int) 
             appended = await store.append(DOC_ID, make_event("f-s002-1", Action.REVERT))
             assert appended.seq == 3
             await store.put(CacheKey("h2", "hawkeye@1", "review/3", "offline"), CACHE_REVIEW)
+            await store.save_findings(
+                DOC_ID, "s003", (), review=SectionReview("hawkeye", "model-a", "[]")
+            )
+            reviews = {r.section_id: r for r in await store.section_reviews(DOC_ID)}
+            assert (reviews["s003"].framework_id, reviews["s003"].model) == ("hawkeye", "model-a")
         finally:
             await store.close()
 

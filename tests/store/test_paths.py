@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from aiprism_desktop.store import AppPaths
+from aiprism_desktop.core.errors import StoreError
+from aiprism_desktop.store import AppPaths, DataDirError
 from aiprism_desktop.store.paths import ensure_private_dir, ensure_private_file
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
@@ -98,3 +99,13 @@ def test_private_file_is_created_0600_and_tightened(tmp_path: Path) -> None:
     ensure_private_file(loose)
     assert mode(loose) == 0o600
     assert loose.read_bytes() == b"kept"
+
+
+def test_a_file_in_place_of_the_data_dir_is_a_store_error(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "data.txt"
+    in_the_way.write_text("a file, not a folder")
+    with pytest.raises(DataDirError) as info:
+        AppPaths.resolve(data_dir=in_the_way).ensure()
+    assert isinstance(info.value, StoreError)
+    assert info.value.code == "STORE_DATA_DIR"
+    assert f"{in_the_way} is a file, not a folder" in info.value.message

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
 from aiprism_desktop.core.document import DocumentWarning, SectionKind
+from aiprism_desktop.core.errors import DataFormatError
 from aiprism_desktop.core.findings import Action, DecisionEvent
 from aiprism_desktop.core.ports import (
     DecisionLog,
@@ -20,12 +21,14 @@ from aiprism_desktop.core.ports import (
     Outbox,
     OutboxItem,
     ReviewCache,
+    SectionReview,
 )
 from aiprism_desktop.store import (
     AppPaths,
     ChatRecord,
     Store,
     StoreClosedError,
+    StoreRefusedDataError,
     SyncStore,
     UnknownDocumentError,
 )
@@ -333,3 +336,73 @@ def test_pending_calls_finish_before_close(paths: AppPaths) -> None:
     assert asyncio.run(main()) == 20
     with SyncStore.open(paths) as sync:
         assert len(sync.events(document.sha256)) == 20
+
+
+def test_an_event_that_would_not_read_back_is_refused_before_commit(paths: AppPaths) -> None:
+    document = make_document()
+    wrong: Any = ["a"]  # a list where text belongs, as a buggy caller passed it
+    bad = dataclasses.replace(make_finding("s002", 1), origin="reviewer", replacement=wrong)
+    event = DecisionEvent(Action.ADD, bad.id, "Ann", finding=bad, after={"decision": "accepted"})
+
+    async def body(store: Store) -> None:
+        await store.save_document(document)
+        with pytest.raises(StoreRefusedDataError) as info:
+            await store.append(document.sha256, event)
+        assert info.value.code == "STORE_REFUSED_DATA"
+        assert "replacement" in (info.value.detail or "")
+        assert await store.events(document.sha256) == ()  # nothing was written
+        await store.append(document.sha256, make_event("f-s001-1"))  # the log still works
+
+    with_store(paths, body)
+
+
+def test_damaged_rows_are_reported_not_fatal(paths: AppPaths) -> None:
+    document = make_document()
+    key, review = make_cache_entry("hash-damaged")
+
+    async def body(store: Store) -> None:
+        await store.save_document(document)
+        first = await store.append(document.sha256, make_event("f-s001-1"))
+        await store.put(key, review)
+        # Rows as an older, buggy version could have written them.
+        with SyncStore.open(paths) as raw:
+            raw._conn.execute(  # simulating another writer
+                "INSERT INTO decision_events (document_id, action, finding_id, actor, at, "
+                "event_json) VALUES (?, 'edit', 'f', 'Ann', 'then', ?)",
+                (
+                    document.sha256,
+                    '{"action": "edit", "finding_id": "f", "actor": "Ann", '
+                    '"at": "then", "after": {"replacement": ["a"]}}',
+                ),
+            )
+            raw._conn.execute("UPDATE review_cache SET findings_json = '[{\"id\": 1}]'")
+        last = await store.append(document.sha256, make_event("f-s001-2"))
+        events, damaged = await store.readable_events(document.sha256)
+        assert events == (first, last)
+        [bad] = damaged
+        assert (bad.action, bad.at) == ("edit", "then")
+        assert first.seq is not None
+        assert bad.seq > first.seq
+        assert "replacement" in bad.problem
+        with pytest.raises(DataFormatError, match=f"#{bad.seq}"):
+            await store.events(document.sha256)  # the strict read names the row
+        assert await store.get(key) is None  # an unreadable cache entry is a miss
+
+    with_store(paths, body)
+
+
+def test_section_reviews_keep_framework_model_and_attempts(paths: AppPaths) -> None:
+    document = make_document()
+
+    async def body(store: Store) -> None:
+        await store.save_document(document)
+        review = SectionReview("hawkeye", "model-b", '[{"model": "model-b"}]')
+        await store.save_findings(document.sha256, "s001", (), review=review)
+        await store.save_findings(document.sha256, "s002", (make_finding("s002", 1),))
+        records = {r.section_id: r for r in await store.section_reviews(document.sha256)}
+        assert set(records) == {"s001", "s002"} == await store.reviewed_sections(document.sha256)
+        assert (records["s001"].framework_id, records["s001"].model) == ("hawkeye", "model-b")
+        assert records["s001"].attempts_json == '[{"model": "model-b"}]'
+        assert (records["s002"].framework_id, records["s002"].attempts_json) == ("", "[]")
+
+    with_store(paths, body)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+from aiprism_desktop.core.errors import DataFormatError
 from aiprism_desktop.core.ports import CachedReview, CacheKey
 from aiprism_desktop.store.serde import findings_from_json, findings_to_json
 from aiprism_desktop.store.tables import TableBase
@@ -23,8 +26,14 @@ class CacheTable(TableBase):
         ).fetchone()
         if row is None:
             return None
+        try:
+            findings = findings_from_json(row[0])
+        except (DataFormatError, ValueError) as error:
+            # A cache entry is only a shortcut: an unreadable one is a miss, never a failure.
+            logging.getLogger(__name__).warning("unreadable review cache entry ignored: %s", error)
+            return None
         return CachedReview(
-            findings=findings_from_json(row[0]),
+            findings=findings,
             model=row[1],
             attempts_json=row[2],
             created_at=row[3],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from aiprism_desktop.core.findings import Finding, utc_now
+from aiprism_desktop.core.ports import SectionReview
+from aiprism_desktop.store.records import SectionReviewRecord
 from aiprism_desktop.store.serde import finding_from_json, finding_to_json
 from aiprism_desktop.store.tables import TableBase
 from aiprism_desktop.store.txn import transaction, translate_errors
@@ -13,9 +15,17 @@ class FindingTable(TableBase):
 
     @translate_errors
     def save_findings(
-        self, document_id: str, section_id: str, findings: tuple[Finding, ...]
+        self,
+        document_id: str,
+        section_id: str,
+        findings: tuple[Finding, ...],
+        *,
+        review: SectionReview | None = None,
     ) -> None:
-        """Replace the findings of one section, atomically."""
+        """Replace the findings of one section and mark it reviewed, atomically.
+
+        ``review`` (framework, model, attempt log) is kept with the section for reports.
+        """
         strays = [f.id for f in findings if f.section_id != section_id]
         if strays:
             raise ValueError(f"findings {strays} do not belong to section {section_id!r}")
@@ -34,12 +44,21 @@ class FindingTable(TableBase):
                     for ordinal, finding in enumerate(findings)
                 ],
             )
+            info = review or SectionReview(framework_id="")
             conn.execute(
                 """
-                INSERT OR REPLACE INTO reviewed_sections (document_id, section_id, reviewed_at)
-                VALUES (?, ?, ?)
+                INSERT OR REPLACE INTO reviewed_sections
+                    (document_id, section_id, reviewed_at, framework_id, model, attempts_json)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """,
-                (document_id, section_id, utc_now()),
+                (
+                    document_id,
+                    section_id,
+                    utc_now(),
+                    info.framework_id,
+                    info.model,
+                    info.attempts_json,
+                ),
             )
 
     @translate_errors
@@ -65,3 +84,24 @@ class FindingTable(TableBase):
             "SELECT section_id FROM reviewed_sections WHERE document_id = ?", (document_id,)
         ).fetchall()
         return frozenset(row[0] for row in rows)
+
+    @translate_errors
+    def section_reviews(self, document_id: str) -> tuple[SectionReviewRecord, ...]:
+        """How each reviewed section of a document was last reviewed, oldest review first."""
+        rows = self._conn.execute(
+            """
+            SELECT section_id, framework_id, model, attempts_json, reviewed_at
+            FROM reviewed_sections WHERE document_id = ? ORDER BY reviewed_at, section_id
+            """,
+            (document_id,),
+        ).fetchall()
+        return tuple(
+            SectionReviewRecord(
+                section_id=row[0],
+                framework_id=row[1],
+                model=row[2],
+                attempts_json=row[3],
+                reviewed_at=row[4],
+            )
+            for row in rows
+        )

@@ -1,0 +1,65 @@
+"""Helpers of the review engine: splitting a section into parts, merging their results, and
+reading what a queued request was queued with."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.core.ports import OutboxItem
+from aiprism_desktop.providers.base import SectionReviewResult
+
+
+def find_section(document: Document, section_id: str) -> Section | None:
+    return next((s for s in document.sections if s.id == section_id), None)
+
+
+def halve(section: Section) -> tuple[Section, Section] | None:
+    if len(section.blocks) < 2:
+        return None
+    middle = len(section.blocks) // 2
+    first, second = _parts(section, [list(range(middle)), list(range(middle, len(section.blocks)))])
+    return first, second
+
+
+def _parts(section: Section, groups: list[list[int]]) -> list[Section]:
+    count = len(groups)
+    return [
+        replace(
+            section,
+            title=f"{section.title} (part {number} of {count})",
+            blocks=tuple(section.blocks[i] for i in group),
+        )
+        for number, group in enumerate(groups, start=1)
+    ]
+
+
+def merge_results(results: Sequence[SectionReviewResult]) -> SectionReviewResult:
+    if len(results) == 1:
+        return results[0]
+    models = [r.model for r in results]
+    return SectionReviewResult(
+        drafts=tuple(d for r in results for d in r.drafts),
+        model=models[-1] if len(set(models)) == 1 else ", ".join(dict.fromkeys(models)),
+        attempts=tuple(a for r in results for a in r.attempts),
+        input_tokens=_sum_optional(r.input_tokens for r in results),
+        output_tokens=_sum_optional(r.output_tokens for r in results),
+    )
+
+
+def _sum_optional(values: Iterable[int | None]) -> int | None:
+    numbers = [v for v in values if v is not None]
+    return sum(numbers) if numbers else None
+
+
+def queued_framework(item: OutboxItem) -> str:
+    """The framework id a queued request was made with ("" for requests queued before it was
+    recorded, or an unreadable payload)."""
+    try:
+        payload = json.loads(item.payload_json)
+    except ValueError:
+        return ""
+    framework = payload.get("framework") if isinstance(payload, dict) else None
+    return framework if isinstance(framework, str) else ""
