@@ -8,8 +8,14 @@ retried with more room up to the profile's maximum, then reported as ``SectionTo
 the engine splits the section. Never invented findings: a failure is an honest ProviderError
 carrying the attempt log.
 
-boto3 is blocking: every call runs in this reviewer's own thread pool, shut down by ``aclose``.
-The client is created lazily in that pool, so constructing a reviewer never blocks the loop.
+boto3 is blocking: every call runs in its own daemon thread (``call_threads.CallThreads``), so a
+call the chain abandoned (attempt budget used up, review cancelled) never holds up a new one or
+the process exit; ``aclose`` refuses new calls. The client is created lazily in such a thread,
+so constructing a reviewer never blocks the loop.
+
+Time: botocore's read timeout is the outer bound of one blocked call; the chain gives each
+attempt a budget of at most ``min(read_timeout_s, chain.attempt_timeout_s)`` and the chat's
+silence limit is capped by it too (see ``chain_types``).
 """
 
 from __future__ import annotations
@@ -18,8 +24,7 @@ import asyncio
 import json
 import math
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +52,7 @@ from aiprism_desktop.providers.bedrock_request import (
     estimate_tokens,
 )
 from aiprism_desktop.providers.bedrock_response import ModelAnswer
+from aiprism_desktop.providers.call_threads import CallThreads
 from aiprism_desktop.providers.chain_report import ModelDescription, describe_chain, model_state
 from aiprism_desktop.providers.fallback import AttemptContext, ChainSettings, ModelChain
 from aiprism_desktop.providers.model_profiles import ModelProfile, load_model_chain
@@ -55,6 +61,9 @@ if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
 _Answer = tuple[ModelAnswer, tuple[FindingDraft, ...]]
+
+# CountTokens is an optimisation: when it is slow, the local estimate decides instead.
+COUNT_TOKENS_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +96,16 @@ class BedrockReviewer:
         self._session = session
         self.settings = settings
         chain_profiles = profiles if profiles is not None else load_model_chain(user_config_dir)
+        # An attempt never waits longer than botocore would (its read timeout ends the call).
+        chain_settings = replace(
+            settings.chain,
+            attempt_timeout_s=min(settings.chain.attempt_timeout_s, settings.read_timeout_s),
+            stream_idle_s=min(settings.chain.stream_idle_s, settings.read_timeout_s),
+        )
         self.chain = ModelChain(
-            chain_profiles, settings.region, health, settings=settings.chain, timing=timing
+            chain_profiles, settings.region, health, settings=chain_settings, timing=timing
         )
-        self._executor = ThreadPoolExecutor(
-            max_workers=settings.max_concurrency + 2, thread_name_prefix="aiprism-bedrock"
-        )
+        self._executor = CallThreads(thread_name_prefix="aiprism-bedrock")
         self._client: BedrockRuntimeClient | None = None
         self._client_lock = asyncio.Lock()
         self._closed = False
@@ -169,8 +182,9 @@ class BedrockReviewer:
             if estimate + profile.default_max_tokens <= profile.context_window:
                 return estimate  # a conservative estimate already fits: no network round trip
             try:
-                counted = await count_tokens(client, model_id, call, executor=self._executor)
-            except BedrockCallError:
+                async with asyncio.timeout(COUNT_TOKENS_TIMEOUT_S):
+                    counted = await count_tokens(client, model_id, call, executor=self._executor)
+            except (BedrockCallError, TimeoutError):
                 counted = None
             return counted if counted is not None else estimate
 
@@ -216,9 +230,12 @@ class BedrockReviewer:
                 _PROBE_PROMPT,
                 max_tokens=first.default_max_tokens,
             )
-            await count_tokens(client, call["modelId"], call, executor=self._executor)
+            async with asyncio.timeout(COUNT_TOKENS_TIMEOUT_S):
+                await count_tokens(client, call["modelId"], call, executor=self._executor)
         except BedrockCallError as error:
             return Health(False, f"{first.key}: {error.code}: {error.message}", states)
+        except TimeoutError:
+            return Health(False, f"Bedrock did not answer within {COUNT_TOKENS_TIMEOUT_S:g} s")
         return Health(True, f"Bedrock answered ({first.key})", states)
 
     async def describe_chain(self) -> tuple[ModelDescription, ...]:
@@ -226,7 +243,7 @@ class BedrockReviewer:
         return await describe_chain(self.chain)
 
     async def enable_model(self, key: str) -> None:
-        """Put a disabled or cooling model back into the chain."""
+        """Put a disabled or cooling model back into the chain (``ConfigError``: unknown key)."""
         await self.chain.enable_model(key)
 
     async def aclose(self) -> None:
@@ -236,7 +253,7 @@ class BedrockReviewer:
         client, self._client = self._client, None
         if client is not None:
             client.close()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor.shutdown(wait=False)  # abandoned calls end at their read timeout
 
 
 # The smallest request we can count tokens for (health probe: CountTokens costs nothing).

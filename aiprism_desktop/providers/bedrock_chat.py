@@ -5,6 +5,11 @@ one): the UI gets ``ChatEvent(kind="restarted")`` and discards the partial text.
 "continue from here" prefill: newer Claude models reject assistant prefill, which is what broke
 LiteLLM's mid-stream fallback (BerriAI/litellm#27967). The final ``done`` event names the model
 that gave the answer and carries the whole answer and the attempt log.
+
+Time: the chain's deadline runs until the first token; after that each chunk must follow the
+previous one within the chain's idle limit (``ChainSettings.stream_idle_s``), so a long healthy
+answer is never cut off and a stalled stream is restarted on the next attempt. An answer that
+stops at ``max_tokens`` ends with a visible note (``TRUNCATION_NOTE``) and ``done.truncated``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,12 @@ if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
 ClientGetter = Callable[[], Awaitable["BedrockRuntimeClient"]]
+
+CHAT_PURPOSE = "chat"  # chat-only refusals (IAM on the stream action…) do not block reviews
+TRUNCATION_NOTE = (
+    "\n\n[The answer was cut off: {model} reached its output limit of {tokens} tokens. "
+    "Ask a narrower question, or ask it to continue.]"
+)
 
 
 async def chat_over_chain(
@@ -72,10 +83,21 @@ async def chat_over_chain(
             "AsyncGenerator[str, None]",
             stream_chat(client, chat_request, executor=executor, stats=stats),
         )
+        watch = context.watch
+        if watch is not None:
+            watch.streaming()
         async with contextlib.aclosing(stream) as deltas:
             async for text in deltas:
+                if watch is not None:
+                    watch.progress()  # the deadline stops; silence between chunks is watched
                 answer.append(text)
                 queue.put_nowait(ChatEvent("delta", text=text, model=context.profile.key))
+        if stats.stop_reason == "max_tokens":
+            note = TRUNCATION_NOTE.format(
+                model=context.profile.display_name, tokens=context.max_tokens
+            )
+            answer.append(note)
+            queue.put_nowait(ChatEvent("delta", text=note, model=context.profile.key))
         return stats
 
     async def preflight(profile: ModelProfile, model_id: str) -> int:
@@ -87,7 +109,7 @@ async def chat_over_chain(
         return stats.input_tokens, stats.output_tokens
 
     task: asyncio.Task[ChainSuccess[StreamStats]] = asyncio.ensure_future(
-        chain.run(attempt, preflight=preflight, usage=usage)
+        chain.run(attempt, preflight=preflight, usage=usage, purpose=CHAT_PURPOSE)
     )
     task.add_done_callback(lambda _: queue.put_nowait(None))
     try:
@@ -95,7 +117,11 @@ async def chat_over_chain(
             yield event
         result = task.result()  # raises the chain's ProviderError when every model failed
         yield ChatEvent(
-            "done", text="".join(answer), model=result.profile.key, attempts=result.attempts
+            "done",
+            text="".join(answer),
+            model=result.profile.key,
+            attempts=result.attempts,
+            truncated=result.value.stop_reason == "max_tokens",
         )
     finally:
         if not task.done():

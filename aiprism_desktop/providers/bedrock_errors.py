@@ -13,6 +13,9 @@ Two families, both ``BedrockError``:
   (``model_context_window_exceeded``), ``ContentBlockedError`` (guardrail / content filter),
   ``InvalidModelOutputError`` (not JSON, not an object, or not valid against the requested
   schema; it carries the raw text for the one repair attempt).
+- ``AttemptTimeoutError``: the chain gave up waiting for one attempt (its own time budget).
+
+``normalize_code`` and ``retry_after_seconds`` live here only (the classifier re-exports them).
 
 These are not ``AIPrismError``s on purpose: they are inputs to the chain's classifier, which
 turns the final outcome into a reviewer-facing ``ProviderError``.
@@ -137,32 +140,50 @@ class InvalidModelOutputError(BedrockError):
         super().__init__(f"invalid model output: {reason}")
 
 
+class AttemptTimeoutError(BedrockError):
+    """One attempt used up its own time budget (the chain's, not botocore's read timeout).
+
+    ``phase`` says what we were waiting for: ``"answer"`` (a whole Converse answer),
+    ``"first token"`` or ``"next chunk"`` (a stream that stalled).
+    """
+
+    def __init__(self, seconds: float, phase: str = "answer") -> None:
+        self.seconds = seconds
+        self.phase = phase
+        super().__init__(f"no {phase} within {seconds:.3g} s")
+
+
 def normalize_code(code: str) -> str:
     """``throttlingException`` → ``ThrottlingException`` (mid-stream codes are lowerCamel)."""
-    return code[:1].upper() + code[1:]
+    return code[:1].upper() + code[1:] if code else code
 
 
-def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``x-amz-retry-after`` (ms)."""
-    lowered = {k.lower(): v for k, v in headers.items()}
-    value = lowered.get("retry-after")
-    if value:
+def retry_after_seconds(headers: Mapping[str, Any], *, now: float | None = None) -> float | None:
+    """Seconds the service asked us to wait, or None.
+
+    THE one reader of the wait headers (the classifier re-exports it). ``x-amz-retry-after``
+    (milliseconds) wins over ``Retry-After`` (seconds or an HTTP date): it is AWS's own header,
+    the one botocore's standard retry mode honours, and it is more precise.
+    """
+    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
+    raw_ms = lowered.get("x-amz-retry-after")
+    if raw_ms:
         try:
-            return max(0.0, float(value))
+            return max(0.0, float(raw_ms) / 1000.0)
         except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(value).timestamp()
-            except (TypeError, ValueError):
-                when = None
-            if when is not None:
-                return max(0.0, when - (time.time() if now is None else now))
-    value = lowered.get("x-amz-retry-after")
-    if value:
-        try:
-            return max(0.0, float(value) / 1000.0)
-        except ValueError:
-            return None
-    return None
+            pass  # unreadable: try Retry-After
+    raw = lowered.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
 
 
 def _status_of(code: str, service_model: ServiceModel | None) -> int | None:

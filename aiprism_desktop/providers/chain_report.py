@@ -6,11 +6,19 @@ Used by ``BedrockReviewer.health`` / ``describe_chain`` and the ``aiprism models
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiprism_desktop.providers.base import ModelState
+from aiprism_desktop.providers.cooldown import scoped_key
 from aiprism_desktop.providers.fallback import ModelChain
-from aiprism_desktop.providers.model_profiles import ModelNotInRegionError, ModelProfile
+from aiprism_desktop.providers.model_profiles import (
+    ModelNotInRegionError,
+    ModelProfile,
+    not_offered_reason,
+)
+
+REVIEW = "review"
+CHAT = "chat"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,22 +40,34 @@ def _iso(unix: float | None) -> str | None:
     return dt.datetime.fromtimestamp(unix, dt.UTC).isoformat(timespec="seconds")
 
 
-def model_state(chain: ModelChain, profile: ModelProfile) -> ModelState:
-    """Ready / cooling down until … / disabled because … (call after ``tracker.load()``)."""
+def model_state(chain: ModelChain, profile: ModelProfile, purpose: str = REVIEW) -> ModelState:
+    """Ready / cooling down until … / disabled because … for ``purpose`` requests.
+
+    Call after ``tracker.load()``. A cooldown that concerns only the other purpose (e.g. the
+    credentials may not stream, so chat is refused) is mentioned in the detail of a ready model.
+    """
     blocked = chain.static_block(profile)
     if blocked:
         return ModelState(profile.key, "disabled", blocked)
     try:
         chain.model_id_for(profile)
     except ModelNotInRegionError:
-        return ModelState(profile.key, "disabled", f"not offered in {chain.region}")
+        return ModelState(profile.key, "disabled", not_offered_reason(profile, chain.region))
     availability = chain.tracker.peek(profile.key)
     if availability.state == "disabled":
         return ModelState(profile.key, "disabled", availability.reason)
+    scoped = chain.tracker.peek(scoped_key(profile.key, purpose))
+    if scoped.state == "cooling_down" and (scoped.until or 0) > (availability.until or 0):
+        availability = replace(scoped, reason=f"{scoped.reason}, for {purpose}")
     if availability.state == "cooling_down":
         until = _iso(availability.until)
         return ModelState(profile.key, "cooling_down", availability.reason, until)
-    return ModelState(profile.key, "ready", availability.reason)
+    notes = [availability.reason] if availability.reason else []
+    for other in (REVIEW, CHAT):
+        state = chain.tracker.peek(scoped_key(profile.key, other))
+        if other != purpose and state.state == "cooling_down":
+            notes.append(f"{other} cooling down until {_iso(state.until)} ({state.reason})")
+    return ModelState(profile.key, "ready", "; ".join(notes))
 
 
 async def describe_chain(chain: ModelChain) -> tuple[ModelDescription, ...]:
@@ -73,7 +93,7 @@ def format_chain(rows: tuple[ModelDescription, ...]) -> str:
         elif state.state == "disabled":
             status = f"disabled: {state.detail}"
         else:
-            status = "ready"
+            status = f"ready ({state.detail})" if state.detail else "ready"
         profile = row.profile
         eol = f", end of life {profile.eol_date}" if profile.eol_date else ""
         lines.append(

@@ -7,14 +7,17 @@ legacy models, missing model access, inference-profile requirements, context-win
 and the daily token quota through generic codes (see research/tech_anchors.md §1.2).
 
 The first matching rule wins; every rule has its own test in tests/providers.
+
+Transport failures are not the model's fault: a refused or timed-out connection (``unreachable``)
+and a broken one never feed the circuit breaker; a model that stops answering (read timeout, or
+the chain's own attempt budget) is retried once, then cooled down for ``STALL_COOLDOWN_S``.
+Refusals that concern one operation only (IAM, request parameters) have ``Scope.OPERATION``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import Any
 
 from botocore import exceptions as bce
 
@@ -24,19 +27,30 @@ from aiprism_desktop.providers.bedrock_errors import (
     CREDENTIALS_UNAVAILABLE,
     ENDPOINT_UNREACHABLE,
     READ_TIMEOUT,
+    AttemptTimeoutError,
     BedrockCallError,
     ContentBlockedError,
     ContextWindowExceededError,
     InvalidModelOutputError,
     OutputTruncatedError,
+    normalize_code,
+    retry_after_seconds,
 )
-from aiprism_desktop.providers.error_rules import CODE_REASONS, RULES, AbortKind, Action, Rule
+from aiprism_desktop.providers.error_rules import (
+    CODE_REASONS,
+    RULES,
+    AbortKind,
+    Action,
+    Rule,
+    Scope,
+)
 
 __all__ = [
     "RULES",
     "AbortKind",
     "Action",
     "Rule",
+    "Scope",
     "Verdict",
     "classify",
     "classify_code",
@@ -61,11 +75,47 @@ class Verdict:
     retry_after_s: float | None = None  # what the service asked us to wait
     abort: AbortKind = AbortKind.NONE
     unreachable: bool = False  # the endpoint could not be reached at all
+    answered: bool = True  # the service said something (False: unreachable, or silent)
+    scope: Scope = Scope.MODEL  # cool down the model, or only this operation on it
+    try_global_profile: bool = False  # retry through the ``global.`` profile when allowed
 
 
-def normalize_code(code: str) -> str:
-    """``throttlingException`` → ``ThrottlingException`` (mid-stream codes are lowerCamel)."""
-    return code[:1].upper() + code[1:] if code else code
+# A model that stops answering: retry once, then fall back and leave it alone for a while.
+STALL_COOLDOWN_S = 120.0
+
+
+def _stalled(code: str, message: str) -> Verdict:
+    return Verdict(
+        Action.RETRY_SAME,
+        "model stopped answering",
+        code,
+        message,
+        retries=1,
+        cooldown_s=STALL_COOLDOWN_S,
+        counts_as_failure=False,  # a transport symptom: the cooldown handles it, not the breaker
+        answered=False,  # behind a black-holed network, calls stall too
+    )
+
+
+def _unreachable(code: str, message: str, reason: str = "connection failed") -> Verdict:
+    # The endpoint is down or the network is: nothing to learn about the model itself, so no
+    # breaker count and no cooldown (the engine queues the work until Bedrock is reachable).
+    return Verdict(
+        Action.RETRY_SAME,
+        reason,
+        code,
+        message,
+        retries=1,
+        counts_as_failure=False,
+        unreachable=True,
+        answered=False,
+    )
+
+
+def _broken(code: str, message: str) -> Verdict:
+    return Verdict(
+        Action.RETRY_SAME, "connection broken", code, message, retries=1, counts_as_failure=False
+    )
 
 
 def classify_code(
@@ -86,6 +136,8 @@ def classify_code(
                 counts_as_failure=rule.counts_as_failure,
                 retry_after_s=retry_after_s,
                 abort=rule.abort,
+                scope=rule.scope,
+                try_global_profile=rule.try_global_profile,
             )
     return _classify_status(normalize_code(code), message, status, retry_after_s)
 
@@ -149,12 +201,11 @@ _CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     bce.ProxyConnectionError,
     ConnectionError,
 )
-_READ_ERRORS: tuple[type[BaseException], ...] = (
-    bce.ReadTimeoutError,
+_STALL_ERRORS: tuple[type[BaseException], ...] = (bce.ReadTimeoutError, TimeoutError)
+_BROKEN_ERRORS: tuple[type[BaseException], ...] = (
     bce.ConnectionClosedError,
     bce.ResponseStreamingError,
     bce.HTTPClientError,
-    TimeoutError,
 )
 _CREDENTIAL_ERRORS: tuple[type[BaseException], ...] = (
     bce.NoCredentialsError,
@@ -196,11 +247,11 @@ def classify(error: BaseException) -> Verdict:
             abort=AbortKind.AUTH,
         )
     if isinstance(error, _CONNECTION_ERRORS):
-        return Verdict(
-            Action.RETRY_SAME, "connection failed", name, str(error), retries=1, unreachable=True
-        )
-    if isinstance(error, _READ_ERRORS):
-        return Verdict(Action.RETRY_SAME, "read timed out", name, str(error), retries=1)
+        return _unreachable(name, str(error))
+    if isinstance(error, _STALL_ERRORS):
+        return _stalled(name, str(error))
+    if isinstance(error, _BROKEN_ERRORS):
+        return _broken(name, str(error))
     if isinstance(error, bce.ParamValidationError):
         return Verdict(
             Action.ABORT,
@@ -225,6 +276,8 @@ def _classify_typed(error: BaseException) -> Verdict | None:
     message = str(getattr(error, "message", "") or error)
     if isinstance(error, BedrockCallError):
         return _classify_call_error(error)
+    if isinstance(error, AttemptTimeoutError):
+        return _stalled("AttemptTimeout", message)
     if isinstance(error, ContextWindowExceededError):
         return Verdict(
             Action.SHRINK_INPUT,
@@ -276,40 +329,13 @@ def _classify_call_error(error: BedrockCallError) -> Verdict:
             abort=AbortKind.AUTH,
         )
     if error.transport:
-        unreachable = error.code in (ENDPOINT_UNREACHABLE, CONNECT_TIMEOUT)
-        reason = {
-            READ_TIMEOUT: "read timed out",
-            CONNECT_TIMEOUT: "connection timed out",
-            ENDPOINT_UNREACHABLE: "connection failed",
-        }.get(error.code, "connection broken")
-        return Verdict(
-            Action.RETRY_SAME, reason, error.code, error.message, retries=1, unreachable=unreachable
-        )
+        if error.code == ENDPOINT_UNREACHABLE:
+            return _unreachable(error.code, error.message)
+        if error.code == CONNECT_TIMEOUT:
+            return _unreachable(error.code, error.message, "connection timed out")
+        if error.code == READ_TIMEOUT:
+            return _stalled(error.code, error.message)
+        return _broken(error.code, error.message)
     return classify_code(
         error.code, error.message, status=error.http_status, retry_after_s=error.retry_after
     )
-
-
-def retry_after_seconds(headers: Mapping[str, Any]) -> float | None:
-    """Seconds the service asked us to wait: ``x-amz-retry-after`` (ms) or ``Retry-After``."""
-    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
-    raw_ms = lowered.get("x-amz-retry-after")
-    if raw_ms:
-        try:
-            return max(0.0, float(raw_ms) / 1000.0)
-        except ValueError:
-            pass
-    raw = lowered.get("retry-after")
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        from datetime import UTC, datetime
-
-        when = parsedate_to_datetime(raw)
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
-    except (TypeError, ValueError):
-        return None

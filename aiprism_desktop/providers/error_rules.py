@@ -25,6 +25,13 @@ class Action(StrEnum):
     ABORT = "abort"  # nothing else will work: credentials, our own bug
 
 
+class Scope(StrEnum):
+    """Whom a failure says something about: the model, or only this kind of request to it."""
+
+    MODEL = "model"  # every request to the model (quota, end of life, access, outages)
+    OPERATION = "operation"  # only this operation (IAM allows Converse but not the stream…)
+
+
 class AbortKind(StrEnum):
     """Why an ABORT cannot be helped by another model."""
 
@@ -47,6 +54,8 @@ class Rule:
     until_next_utc_day: bool = False
     counts_as_failure: bool = True
     abort: AbortKind = AbortKind.NONE
+    scope: Scope = Scope.MODEL
+    try_global_profile: bool = False  # the id may be wrong for the geography: try ``global.``
 
     def matches(self, code: str, message: str) -> bool:
         """True when the lower-cased code and the message fit this row."""
@@ -150,6 +159,28 @@ RULES: tuple[Rule, ...] = (
         "legacy model no longer available to this account",
     ),
     Rule(
+        "marketplace subscription pending",
+        _codes("AccessDeniedException"),
+        _re(r"marketplace subscription .*cannot be completed at this time"),
+        Action.FALLBACK,
+        "model's AWS Marketplace subscription is still being set up",
+        cooldown_s=900.0,  # AWS: "try again after 15 minutes"
+    ),
+    Rule(
+        # Before "no model access" and "credentials": these AccessDenied messages are about
+        # the account's Marketplace subscription or payment method, not the keys. It can take
+        # AWS minutes to settle, so the model cools down rather than being disabled for good.
+        "marketplace subscription or payment",
+        _codes("AccessDeniedException", "ValidationException"),
+        _re(
+            r"aws marketplace|aws-marketplace|marketplace subscription|payment instrument"
+            r"|invalid_payment"
+        ),
+        Action.FALLBACK,
+        "model needs an AWS Marketplace subscription or payment set up for this account",
+        cooldown_s=3600.0,
+    ),
+    Rule(
         "no model access",
         _codes("AccessDeniedException", "ResourceNotFoundException", "ValidationException"),
         _re(r"(don.t|do not|doesn.t|does not) have access to the model|model access"),
@@ -163,6 +194,8 @@ RULES: tuple[Rule, ...] = (
         Action.FALLBACK,
         "not authorized for this model",
         cooldown_s=600.0,
+        counts_as_failure=False,
+        scope=Scope.OPERATION,  # IAM may allow InvokeModel but not the streaming action
     ),
     Rule(
         "credentials",
@@ -195,6 +228,7 @@ RULES: tuple[Rule, ...] = (
         Action.FALLBACK,
         "model id not valid in this region",
         cooldown_s=86400.0,
+        try_global_profile=True,
     ),
     Rule(
         "parameters refused by this model",
@@ -203,6 +237,8 @@ RULES: tuple[Rule, ...] = (
         Action.FALLBACK,
         "model refused the request parameters (check models.toml)",
         cooldown_s=3600.0,
+        counts_as_failure=False,
+        scope=Scope.OPERATION,  # chat and review requests carry different parameters
     ),
     Rule(
         "unavailable",

@@ -224,45 +224,88 @@ def _check_semantics(path: Path, profiles: tuple[ModelProfile, ...]) -> None:
 
 # Regions whose own geography has a narrower profile than the continent-wide one.
 _NARROW_GEOS = {"ap-northeast-1": "jp", "ap-southeast-2": "au", "ap-southeast-4": "au"}
+GLOBAL = "global"
 
 
 def _geographies(region: str) -> list[str]:
-    """Profile prefixes to try for a region, most specific first (``global`` comes last)."""
+    """The region's own profile prefixes, most specific first (empty: it has none)."""
     region = region.lower()
     if region.startswith("us-gov-"):
-        return ["us-gov"]  # GovCloud traffic must not leave GovCloud: no global fallback
+        return ["us-gov"]
     if region.startswith(("us-", "ca-")):
-        return ["us", "global"]
+        return ["us"]
     if region.startswith("eu-"):
-        return ["eu", "global"]
+        return ["eu"]
     if region.startswith("ap-"):
         narrow = _NARROW_GEOS.get(region)
-        return ([narrow] if narrow else []) + ["apac", "global"]
-    return ["global"]
+        return ([narrow] if narrow else []) + ["apac"]
+    return []
 
 
-def resolve_model_id(profile: ModelProfile, region: str) -> str:
+def global_routing_default(region: str) -> bool:
+    """Whether ``global.`` profiles are allowed when the user has not said.
+
+    A ``global.`` profile may process the request in any commercial region. A region with its
+    own geography (us., eu., apac., jp., au., us-gov.) keeps documents inside it unless the user
+    allows global routing; a region with no geographic profile has only ``global.`` to offer.
+    GovCloud never routes globally (``allow_global`` is ignored there).
+    """
+    return not _geographies(region)
+
+
+def _allowed_prefixes(region: str, allow_global: bool | None) -> list[str]:
+    geos = _geographies(region)
+    if region.lower().startswith("us-gov-"):
+        return geos  # GovCloud traffic must not leave GovCloud
+    allow = global_routing_default(region) if allow_global is None else allow_global
+    return [*geos, GLOBAL] if allow else geos
+
+
+def resolve_model_id(
+    profile: ModelProfile, region: str, *, allow_global: bool | None = None
+) -> str:
     """The model id to call in ``region``.
 
     A model that can be invoked on demand (``requires_profile = false``) is called by its bare
-    base id; otherwise the region's inference profile is used, falling back to ``global.`` when
-    the region's geography has none. ``ModelNotInRegionError`` when neither exists.
+    base id; otherwise the region's inference profile is used, then ``global.`` when global
+    routing is allowed (``allow_global``; None = ``global_routing_default(region)``).
+    ``ModelNotInRegionError`` when none fits; its message says when only global routing would.
     """
     if not profile.requires_profile:
         return profile.base_id
-    found = profile_id(profile, region)
+    found = profile_id(profile, region, allow_global=allow_global)
     if found is not None:
         return found
-    offered = ", ".join(f"{p}." for p in profile.profile_prefixes)
     raise ModelNotInRegionError(
-        f"{profile.display_name} is not offered in {region} (its inference profiles: {offered}).",
+        f"{profile.display_name} is {not_offered_reason(profile, region)} "
+        f"(its inference profiles: {', '.join(f'{p}.' for p in profile.profile_prefixes)}).",
         detail=profile.base_id,
     )
 
 
-def profile_id(profile: ModelProfile, region: str) -> str | None:
-    """The inference-profile id serving ``region`` (``geo.`` then ``global.``), or None."""
-    for geo in _geographies(region):
+def not_offered_reason(profile: ModelProfile, region: str) -> str:
+    """``not offered in eu-west-1`` (+ ``without global routing`` when that would serve it).
+
+    Meant for a model ``profile_id`` found nothing for: if it has a ``global.`` profile, only
+    the data-residency setting kept it out (GovCloud never routes globally).
+    """
+    if GLOBAL in profile.profile_prefixes and not region.lower().startswith("us-gov-"):
+        return f"not offered in {region} without global routing"
+    return f"not offered in {region}"
+
+
+def profile_id(
+    profile: ModelProfile, region: str, *, allow_global: bool | None = None
+) -> str | None:
+    """The inference-profile id serving ``region`` (``geo.``, then ``global.`` if allowed)."""
+    for geo in _allowed_prefixes(region, allow_global):
         if geo in profile.profile_prefixes:
             return f"{geo}.{profile.base_id}"
+    return None
+
+
+def global_profile_id(profile: ModelProfile, region: str, allow_global: bool | None) -> str | None:
+    """The ``global.`` id of ``profile`` when it has one and global routing is allowed."""
+    if GLOBAL in profile.profile_prefixes and GLOBAL in _allowed_prefixes(region, allow_global):
+        return f"{GLOBAL}.{profile.base_id}"
     return None

@@ -84,6 +84,31 @@ TABLE: list[tuple[str, int, str, Action, str]] = [
         Action.ABORT,
         "credentials",
     ),
+    # Marketplace / payment refusals are about the account's subscription, not the keys.
+    (
+        "AccessDeniedException",
+        403,
+        "Model access is denied due to IAM user or service role is not authorized to perform the"
+        " required AWS Marketplace actions (aws-marketplace:ViewSubscriptions,"
+        " aws-marketplace:Subscribe) to enable access to this model.",
+        Action.FALLBACK,
+        "Marketplace subscription",
+    ),
+    (
+        "AccessDeniedException",
+        403,
+        "Your AWS Marketplace subscription for this model cannot be completed at this time. If"
+        " you recently fixed this issue, try again after 15 minutes.",
+        Action.FALLBACK,
+        "Marketplace subscription",
+    ),
+    (
+        "AccessDeniedException",
+        403,
+        "INVALID_PAYMENT_INSTRUMENT:A valid payment instrument must be provided.",
+        Action.FALLBACK,
+        "payment",
+    ),
     ("UnrecognizedClientException", 403, "The security token is invalid.", Action.ABORT, ""),
     (
         "BearerAuthFailure",

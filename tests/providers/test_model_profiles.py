@@ -8,12 +8,14 @@ import pytest
 
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.providers.chain_report import describe_chain, format_chain
-from aiprism_desktop.providers.fallback import ModelChain
+from aiprism_desktop.providers.fallback import ChainSettings, ModelChain
 from aiprism_desktop.providers.model_profiles import (
     ModelNotInRegionError,
     ModelProfile,
+    global_routing_default,
     load_model_chain,
     packaged_models_file,
+    profile_id,
     resolve_model_id,
 )
 from tests.providers.chain_helpers import FakeTime, profile
@@ -116,12 +118,9 @@ def test_a_valid_minimal_file_loads_with_defaults(tmp_path: Path) -> None:
         ("sonnet-4-5", "us-west-2", "us"),
         ("sonnet-4-5", "ca-central-1", "us"),
         ("sonnet-4-5", "eu-west-1", "eu"),
-        ("sonnet-4-6", "eu-central-1", "global"),  # no eu. profile: global.
         ("haiku-4-5", "ap-southeast-1", "apac"),
         ("haiku-4-5", "ap-northeast-1", "jp"),
         ("sonnet-4-5", "ap-northeast-1", "jp"),
-        ("sonnet-4-5", "ap-southeast-1", "global"),  # no apac. profile
-        ("opus-4-5", "ap-northeast-1", "global"),
         ("sonnet-4-5", "ap-southeast-2", "au"),
         ("haiku-4-5", "ap-southeast-4", "au"),
         ("sonnet-4-5", "us-gov-west-1", "us-gov"),
@@ -140,6 +139,64 @@ def test_region_picks_the_profile_prefix(key: str, region: str, prefix: str) -> 
 def test_no_matching_profile_is_a_clear_error(key: str, region: str) -> None:
     with pytest.raises(ModelNotInRegionError, match=f"not offered in {region}"):
         resolve_model_id(CHAIN[key], region)
+
+
+GEO_WITHOUT_PROFILE = [
+    ("sonnet-4-6", "eu-central-1"),  # us. and global. only
+    ("sonnet-4-5", "ap-southeast-1"),  # no apac. profile
+    ("opus-4-5", "ap-northeast-1"),  # no jp./apac. profile
+]
+
+
+@pytest.mark.parametrize(("key", "region"), GEO_WITHOUT_PROFILE)
+def test_geo_region_never_falls_back_to_global_by_default(key: str, region: str) -> None:
+    """Data residency: a region with its own geography keeps documents in it by default."""
+    with pytest.raises(ModelNotInRegionError, match=f"not offered in {region} without global"):
+        resolve_model_id(CHAIN[key], region)
+    assert profile_id(CHAIN[key], region) is None
+
+
+@pytest.mark.parametrize(("key", "region"), GEO_WITHOUT_PROFILE)
+def test_global_profile_is_used_when_global_routing_is_allowed(key: str, region: str) -> None:
+    model = CHAIN[key]
+    assert resolve_model_id(model, region, allow_global=True) == f"global.{model.base_id}"
+
+
+def test_geo_profile_still_wins_when_global_routing_is_allowed() -> None:
+    model = CHAIN["sonnet-4-5"]
+    assert resolve_model_id(model, "eu-west-1", allow_global=True) == f"eu.{model.base_id}"
+
+
+def test_global_routing_default_depends_on_the_region_having_a_geography() -> None:
+    assert not global_routing_default("eu-west-1")
+    assert not global_routing_default("us-east-1")
+    assert global_routing_default("sa-east-1")
+    assert global_routing_default("me-central-1")
+
+
+def test_govcloud_never_routes_globally() -> None:
+    model = CHAIN["sonnet-4-6"]
+    with pytest.raises(ModelNotInRegionError) as caught:
+        resolve_model_id(model, "us-gov-west-1", allow_global=True)
+    assert "without global routing" not in caught.value.message
+
+
+async def test_models_listing_says_why_a_model_is_skipped_in_a_geo_region() -> None:
+    clock = FakeTime(now=1_800_000_000.0)
+    chain = ModelChain(tuple(CHAIN.values()), "eu-west-1", MemoryHealth(), timing=clock.timing())
+    rows = {row.key: row for row in await describe_chain(chain)}
+    assert rows["sonnet-4-6"].model_id is None
+    assert rows["sonnet-4-6"].state.detail == "not offered in eu-west-1 without global routing"
+    allowed = ModelChain(
+        tuple(CHAIN.values()),
+        "eu-west-1",
+        MemoryHealth(),
+        settings=ChainSettings(allow_global_profiles=True),
+        timing=clock.timing(),
+    )
+    rows = {row.key: row for row in await describe_chain(allowed)}
+    assert rows["sonnet-4-6"].model_id == f"global.{CHAIN['sonnet-4-6'].base_id}"
+    assert rows["sonnet-4-6"].state.state == "ready"
 
 
 def test_on_demand_model_uses_the_bare_id() -> None:
