@@ -105,6 +105,7 @@ class AppServices:
             aws=aws,
             session_factory=lambda: self.aws_session(region=region),
             concurrency=concurrency or int(self.settings["review.concurrency"]),
+            allow_global_profiles=self.settings.allow_global_profiles,
         )
         self._reviewers.append(reviewer)
         return reviewer

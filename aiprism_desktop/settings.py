@@ -49,6 +49,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Author of your decisions and comments (default: your login name).",
     ),
     Setting(
+        "bedrock.global_routing",
+        "auto",
+        str,
+        "Global inference profiles",
+        "May requests go to a global. profile, i.e. any commercial region? auto: only where the "
+        "region has no geographic profile of its own (keeps EU documents in the EU); yes; no.",
+        choices=("auto", "yes", "no"),
+    ),
+    Setting(
         "aws.auth_method",
         _AWS_DEFAULTS.auth_method.value,
         str,
@@ -131,6 +140,11 @@ class AppSettings:
             return getpass.getuser()
         except (KeyError, OSError):  # no login name (containers)
             return "Reviewer"
+
+    @property
+    def allow_global_profiles(self) -> bool | None:
+        """The data-residency choice for the Bedrock chain (None = decide by region)."""
+        return {"yes": True, "no": False}.get(str(self["bedrock.global_routing"]))
 
     def aws(self, **overrides: Any) -> AwsSettings:
         """The AWS settings, validated (ConfigError on a bad region, bucket, ...)."""

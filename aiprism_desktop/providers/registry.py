@@ -26,6 +26,7 @@ async def create_reviewer(
     aws: AwsSettings,
     session_factory: SessionFactory,
     concurrency: int = 8,
+    allow_global_profiles: bool | None = None,
 ) -> Reviewer:
     """Build the named provider; ``ConfigError`` when it is unknown or not configured."""
     if name == "offline":
@@ -34,6 +35,7 @@ async def create_reviewer(
         return OfflineReviewer(config_dir=config_dir)
     if name == "bedrock":
         from aiprism_desktop.providers.bedrock import BedrockReviewer, BedrockSettings
+        from aiprism_desktop.providers.chain_types import ChainSettings
 
         session = await session_factory()
         region = session.region_name
@@ -46,6 +48,7 @@ async def create_reviewer(
             region=region,
             endpoint_url=aws.bedrock_endpoint_url,
             max_concurrency=max(1, concurrency),
+            chain=ChainSettings(allow_global_profiles=allow_global_profiles),
         )
         return BedrockReviewer(session, health, settings, user_config_dir=config_dir)
     raise ConfigError(f"Unknown provider '{name}'. Choose one of: {', '.join(PROVIDERS)}.")

@@ -217,3 +217,20 @@ def test_models_lists_the_chain_with_region_profile_ids(run_cli: RunCli) -> None
     assert len(models) == 7
     assert models[0]["model_id"].startswith("eu.anthropic.claude-sonnet-4-5")
     assert all(m["state"] in ("ready", "disabled", "cooling_down") for m in models)
+
+
+def test_global_routing_is_opt_in_where_the_region_has_its_own_profiles(run_cli: RunCli) -> None:
+    env = {"AWS_REGION": "eu-west-1"}
+    models = {
+        m["key"]: m for m in json.loads(run_cli("--json", "models", extra_env=env).stdout)["models"]
+    }
+    assert models["sonnet-4-6"]["model_id"] is None  # no eu. profile: not sent out of the EU
+    assert "without global routing" in models["sonnet-4-6"]["detail"]
+    assert models["sonnet-4-5"]["model_id"].startswith("eu.")
+
+    assert run_cli("config", "set", "bedrock.global_routing", "yes").returncode == 0
+    opted = {
+        m["key"]: m for m in json.loads(run_cli("--json", "models", extra_env=env).stdout)["models"]
+    }
+    assert opted["sonnet-4-6"]["model_id"].startswith("global.")
+    assert opted["sonnet-4-5"]["model_id"].startswith("eu.")  # a geo profile still wins
