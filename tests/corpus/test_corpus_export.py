@@ -8,13 +8,11 @@ block's text (findings about footnotes/endnotes: on the note's reference mark in
 text), and the blocks themselves unchanged. Reading, anchoring and export take under 10 s per
 file.
 
-The corpus is ``$AIPRISM_CORPUS_DIR`` or ``<repo>/../shared/corpus/public``; a missing corpus
-fails the run unless ``AIPRISM_CORPUS_DIR=none``.
+The corpus is found by ``tests.corpus.locate``.
 """
 
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from pathlib import Path
@@ -29,6 +27,7 @@ from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.export.comment_text import AI_AUTHOR, export_items
 from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
 from aiprism_desktop.core.findings import Finding, FindingType, Risk
+from tests.corpus.locate import corpus_files, require_corpus
 from tests.fixtures_hostile import STRESS_CASES
 
 pytestmark = pytest.mark.slow
@@ -36,28 +35,6 @@ pytestmark = pytest.mark.slow
 MAX_FINDINGS = 200
 TIME_LIMIT_S = 10.0
 NOW = "2025-01-02T03:04:05Z"
-
-
-def _corpus_dir() -> Path | None:
-    configured = os.environ.get("AIPRISM_CORPUS_DIR")
-    if configured and configured.lower() == "none":
-        return None
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "public"
-
-
-def _corpus_files() -> list[str]:
-    corpus = _corpus_dir()
-    if corpus is None:
-        return ["<corpus disabled>"]
-    if not corpus.is_dir():
-        return ["<corpus missing>"]
-    return sorted(
-        p.name
-        for p in corpus.iterdir()
-        if p.is_file() and p.suffix.lower() in {".docx", ".docm", ".dotx", ".dotm"}
-    )
 
 
 def _test_findings(document: Document) -> list[Finding]:
@@ -110,17 +87,9 @@ def _load_or_refusal(source: Path) -> Document | DocumentError:
         return exc
 
 
-@pytest.mark.parametrize("name", _corpus_files())
+@pytest.mark.parametrize("name", corpus_files())
 def test_corpus_file_exports_or_is_refused(name: str, tmp_path: Path) -> None:
-    corpus = _corpus_dir()
-    if corpus is None:
-        pytest.skip("AIPRISM_CORPUS_DIR=none")
-    if not corpus.is_dir():
-        pytest.fail(
-            f"The document corpus is missing at {corpus}. Set AIPRISM_CORPUS_DIR to its "
-            "public/ folder, or AIPRISM_CORPUS_DIR=none to skip the corpus tests."
-        )
-    _check_exports_or_is_refused(corpus / name, tmp_path)
+    _check_exports_or_is_refused(require_corpus(name), tmp_path)
 
 
 @pytest.mark.parametrize("case", sorted(STRESS_CASES))

@@ -1,8 +1,8 @@
 """Every real-world corpus file is read into consistent sections or refused with a specific error.
 
-The corpus lives outside the repository: ``$AIPRISM_CORPUS_DIR`` or ``<repo>/../shared/corpus/
-public``. When it cannot be found the test fails (set ``AIPRISM_CORPUS_DIR=none`` to skip on
-purpose). For each file, within 10 s:
+The corpus is found by ``tests.corpus.locate`` (the shared corpus, or its vendored copy); when
+it cannot be found the test fails (``AIPRISM_CORPUS_DIR=none`` skips on purpose). For each
+file, within 10 s:
 
 * read: at least one section, every block's location resolves to a ``w:p`` whose text is the
   block's text, ids unique (``tests.reader_checks``); or
@@ -15,19 +15,15 @@ the counts; the old Flask app managed 72 read, 31 with zero sections and 11 sile
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.ooxml.reader import read_document
+from tests.corpus.locate import corpus_files, require_corpus
 from tests.reader_checks import check_blocks_resolve
-
-_SUFFIXES = {".docx", ".docm", ".dotx", ".dotm", ".doc"}
-_MISSING = "corpus-directory-missing"
 
 # file → code: the corpus files that cannot be reviewed, and why (see the corpus README).
 EXPECTED_REFUSALS = {
@@ -56,46 +52,17 @@ EXPECTED_REFUSALS = {
 _outcomes: dict[str, str] = {}  # file → "read" | refusal code, for the summary
 
 
-def corpus_dir() -> Path | None:
-    """The corpus folder, or None when skipping was asked for with AIPRISM_CORPUS_DIR=none."""
-    configured = os.environ.get("AIPRISM_CORPUS_DIR")
-    if configured is not None:
-        return None if configured.strip().lower() == "none" else Path(configured)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "public"
-
-
-def _corpus_files() -> list[str]:
-    folder = corpus_dir()
-    if folder is None:
-        return []
-    if not folder.is_dir():
-        return [_MISSING]
-    return sorted(p.name for p in folder.iterdir() if p.suffix.lower() in _SUFFIXES)
-
-
-CORPUS_FILES = _corpus_files()
-
-
-def _folder() -> Path:
-    folder = corpus_dir()
-    if folder is None:
-        pytest.skip("AIPRISM_CORPUS_DIR=none: corpus tests skipped on purpose")
-    return folder
+CORPUS_FILES = corpus_files()
 
 
 @pytest.mark.timeout(10)
-@pytest.mark.parametrize("name", CORPUS_FILES or ["(skipped)"])
+@pytest.mark.parametrize("name", CORPUS_FILES)
 def test_corpus_file_is_read_or_refused_specifically(name: str) -> None:
-    folder = _folder()
-    if name == _MISSING:
-        pytest.fail(
-            f"The test corpus was not found at {folder}. Put the shared corpus there, point "
-            "AIPRISM_CORPUS_DIR at its public/ folder, or set AIPRISM_CORPUS_DIR=none to skip."
-        )
+    path = require_corpus(name)
     started = time.perf_counter()
     refusal: DocumentError | None = None
     try:
-        document = read_document(folder / name)
+        document = read_document(path)
     except DocumentError as error:
         refusal = error
     elapsed = time.perf_counter() - started
@@ -116,9 +83,7 @@ def test_corpus_file_is_read_or_refused_specifically(name: str) -> None:
 
 def test_corpus_summary(capsys: pytest.CaptureFixture[str]) -> None:
     """Print how many files were read and refused (and why); runs after the files above."""
-    folder = _folder()
-    if not folder.is_dir():
-        pytest.fail(f"The test corpus was not found at {folder} (see the test above).")
+    require_corpus(CORPUS_FILES[0])
     if len(_outcomes) < len(CORPUS_FILES):
         pytest.skip("summary needs the whole corpus run in this session")
     counts = Counter("read" if outcome == "read" else "refused" for outcome in _outcomes.values())

@@ -9,20 +9,18 @@ import pytest
 from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.ooxml.container import ZIP_READ_ERRORS
 from aiprism_desktop.core.ooxml.xmlsafe import parse_xml
-from tests.corpus.test_corpus_read import _MISSING, CORPUS_FILES, _folder
+from tests.corpus.locate import corpus_files, require_corpus
 from tests.reader_checks import check_scan
 
 _PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/comments.xml")
 
 
 @pytest.mark.timeout(20)
-@pytest.mark.parametrize("name", CORPUS_FILES or ["(skipped)"])
+@pytest.mark.parametrize("name", corpus_files())
 def test_scan_matches_paragraph_text_and_properties(name: str) -> None:
-    folder = _folder()
-    if name == _MISSING:
-        pytest.skip("corpus missing (reported by test_corpus_read)")
+    path = require_corpus(name)
     try:
-        archive = zipfile.ZipFile(folder / name)
+        archive = zipfile.ZipFile(path)
     except ZIP_READ_ERRORS:
         return  # not a readable zip: refused before any scan (test_corpus_read checks how)
     with archive:
