@@ -46,6 +46,14 @@ class ReportFormatError(OutputPathError):
     code = "REPORT_FORMAT"
 
 
+def check_report_format(report: Path) -> None:
+    """``ReportFormatError`` unless the report's suffix names a format we write."""
+    if report.suffix.lower() not in REPORT_SUFFIXES:
+        raise ReportFormatError(
+            f"Cannot write a report as '{report.name}': use .json, .csv or .md."
+        )
+
+
 def check_output_paths(
     document: Path, out: Path, reports: Sequence[Path] = (), *, force: bool = False
 ) -> None:
@@ -58,10 +66,7 @@ def check_output_paths(
     if out.suffix.lower() != ".docx":
         raise OutputPathError(f"The reviewed document must be saved as a .docx file, not '{out}'.")
     for report in reports:
-        if report.suffix.lower() not in REPORT_SUFFIXES:
-            raise ReportFormatError(
-                f"Cannot write a report as '{report.name}': use .json, .csv or .md."
-            )
+        check_report_format(report)
     seen: dict[Path, Path] = {document.resolve(): document}
     for path in (out, *reports):
         resolved = path.resolve()
@@ -197,10 +202,7 @@ class ReviewSession:
         stored ones. Reports describe what this export did with each finding.
         """
         for report in reports:
-            if report.suffix.lower() not in REPORT_SUFFIXES:
-                raise ReportFormatError(
-                    f"Cannot write a report as '{report.name}': use .json, .csv or .md."
-                )
+            check_report_format(report)
         findings = self._placeable(self.state.exported_findings())
         items = export_items(findings, titles_from_frameworks([self.framework]))
         summary = await asyncio.to_thread(

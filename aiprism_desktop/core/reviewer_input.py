@@ -17,24 +17,11 @@ from aiprism_desktop.core.errors import DataFormatError, ReviewStateError
 from aiprism_desktop.core.findings import EDITABLE_FIELDS
 from aiprism_desktop.core.frameworks import Framework
 
-# What a reviewer may set on their own comment (the anchor follows the quote; ids, origin and
-# timestamps are the application's).
-COMMENT_FIELDS: Final = frozenset(
-    {
-        "type",
-        "risk",
-        "category",
-        "description",
-        "suggestion",
-        "example",
-        "questions",
-        "framework_refs",
-        "quote",
-        "replacement",
-    }
-)
 # What a reviewer may change with an edit given as data (the anchor is recomputed from the quote).
 EDIT_FIELDS: Final = EDITABLE_FIELDS - {"anchor"}
+# What a reviewer may set on their own comment: the same fields (ids, origin and timestamps are
+# the application's; the anchor follows the quote).
+COMMENT_FIELDS: Final = EDIT_FIELDS
 _NOT_BLANK: Final = ("description", "category")
 
 
