@@ -22,13 +22,40 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from aiprism_desktop import __version__
-from aiprism_desktop.commands.common import ExitCode, fail, run_command
+from aiprism_desktop.commands.common import ExitCode, UsageError, exit_code_for, fail
+from aiprism_desktop.core.errors import AIPrismError
+
+if TYPE_CHECKING:
+    from aiprism_desktop.app.services import AppServices
+
+Handler = Callable[[argparse.Namespace, "AppServices"], Awaitable[int]]
+
+# The dispatch table: subcommand → "module:function" under aiprism_desktop.commands. A handler's
+# module is imported only when its subcommand runs, so `aiprism --version` and `aiprism sections`
+# never pay for boto3 or the rule pack.
+COMMANDS: dict[str, str] = {
+    "review": "review_cmd:run_review",
+    "sections": "inspect_cmds:run_sections",
+    "findings": "inspect_cmds:run_findings",
+    "stats": "inspect_cmds:run_stats",
+    "export": "review_cmd:run_export",
+    "chat": "chat_cmd:run_chat",
+    "models": "models_cmd:run_models",
+    "enable-model": "models_cmd:run_enable_model",
+    "doctor": "doctor:run_doctor",
+    "config": "config_cmd:run_config",
+    "credentials": "config_cmd:run_credentials",
+    "outbox": "outbox_cmd:run_outbox",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,6 +195,38 @@ def _add_provider_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--concurrency", type=_positive_int, default=None, help="sections reviewed at once (≥ 1)"
     )
+
+
+def handler_for(command: str) -> Handler:
+    """The function that runs a subcommand."""
+    module_name, function = COMMANDS[command].split(":")
+    module = importlib.import_module(f"aiprism_desktop.commands.{module_name}")
+    return cast(Handler, getattr(module, function))
+
+
+async def run_command(args: argparse.Namespace) -> int:
+    """Open the services, run the subcommand, map errors to messages and exit codes."""
+    from aiprism_desktop.app.services import AppServices
+
+    handler = handler_for(args.command)
+    data_dir: Path | None = args.data_dir
+    level = logging.DEBUG if args.verbose else logging.INFO
+    try:
+        services = await AppServices.open(data_dir, log_level=level)
+    except AIPrismError as error:
+        fail(error.message)
+        return exit_code_for(error)
+    try:
+        return await handler(args, services)
+    except UsageError as error:
+        fail(error.message)
+        return ExitCode.USAGE
+    except AIPrismError as error:
+        logging.getLogger(__name__).warning("%s failed: %s (%s)", args.command, error, error.detail)
+        fail(error.message)
+        return exit_code_for(error)
+    finally:
+        await services.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

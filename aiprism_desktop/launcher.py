@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from aiprism_desktop.resources_path import resources_dir
+from aiprism_desktop.core.resources import resources_dir
 
 SAMPLE_NAME = "investigation_report.docx"
 

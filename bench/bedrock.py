@@ -24,15 +24,15 @@ from botocore.config import Config
 from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.ports import ModelHealthRecord
 from aiprism_desktop.core.prompts import build_review_prompt
-from aiprism_desktop.providers.base import SectionReviewRequest
-from aiprism_desktop.providers.bedrock import BedrockReviewer, BedrockSettings
-from aiprism_desktop.providers.bedrock_request import build_review_request
-from aiprism_desktop.providers.fallback import ChainSettings
-from aiprism_desktop.providers.model_profiles import ModelProfile, load_model_chain
+from aiprism_desktop.core.reviewer import SectionReviewRequest
+from aiprism_desktop.providers.bedrock.chain.chain import ChainSettings
+from aiprism_desktop.providers.bedrock.chain.profiles import ModelProfile, load_model_chain
+from aiprism_desktop.providers.bedrock.request import build_review_request
+from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer, BedrockSettings
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.fakes.synthetic import make_document
-from tests.providers.bedrock_harness import framework, scenario, session
-from tests.providers.memory_health import MemoryHealth
+from tests.support.bedrock_harness import framework, scenario, session
+from tests.support.memory_health import MemoryHealth
 
 REGION = "us-east-1"
 CHAIN = load_model_chain(None)

@@ -4,7 +4,7 @@ Generates a ~300-page document (about 3,000 paragraphs in 40 Heading 1 sections,
 10x4) and measures, as the median of several repetitions in one run:
 
 * floor     lxml parsing the document's word/document.xml bytes alone
-* open      our ``load_document`` (safe open + sections)        target: ≤ 4× the floor
+* open      our ``read_document`` (safe open + sections)        target: ≤ 4× the floor
 * baseline  python-docx open + save                             (the export baseline)
 * export    our export with 1,000 accepted findings anchored on real quotes
                                                                 target: ≤ 4× the baseline
@@ -48,6 +48,7 @@ from aiprism_desktop.core.export.comment_text import export_items
 from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
 from aiprism_desktop.core.findings import Finding, FindingType, Risk
 from aiprism_desktop.core.ooxml import names as n
+from aiprism_desktop.core.ooxml.reader import read_document
 from aiprism_desktop.core.ooxml.text import paragraph_text
 
 SECTIONS = 40
@@ -304,10 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         floor = _median(lambda: etree.fromstring(main_xml), repeat)
 
         try:
-            from aiprism_desktop.core.document import load_document
-
-            document = load_document(source)
-            open_split: float | None = _median(lambda: load_document(source), repeat)
+            document = read_document(source)
+            open_split: float | None = _median(lambda: read_document(source), repeat)
         except ImportError as exc:
             print(f"  open+split: reader not available ({exc}); export uses a fallback splitter")
             document = _fallback_document(source)
@@ -330,9 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         print("vs the lxml floor:")
         print(_ratio_line("lxml parse of document.xml (floor)", floor, floor, None))
         if open_split is not None:
-            print(_ratio_line("open+split (load_document)", open_split, floor, OPEN_TARGET))
+            print(_ratio_line("open+split (read_document)", open_split, floor, OPEN_TARGET))
         else:
-            print("  open+split (load_document)                    missing")
+            print("  open+split (read_document)                    missing")
         walk, walked, total = _style_walk_seconds(source)
         print(
             _ratio_line(

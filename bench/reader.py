@@ -2,7 +2,7 @@
 
 The floor is lxml parsing the main part's bytes alone. Both are measured in the same run as
 the minimum CPU time (``time.process_time``) of interleaved repetitions, which is stable on a
-shared machine. Documents: a generated 3,000-paragraph report (``tests.docx_factory``), the
+shared machine. Documents: a generated 3,000-paragraph report (``tests.support.docx_factory``), the
 ``bench.document`` benchmark document, and the largest real files of the shared corpus when
 it is there (Word-written XML is heavier per paragraph, which shows in the ratio).
 
@@ -23,7 +23,7 @@ from lxml import etree
 from aiprism_desktop.core.ooxml.package import open_package
 from aiprism_desktop.core.ooxml.reader import read_document
 from bench.document import generate
-from tests.docx_factory import long_document_xml, write_body_xml
+from tests.support.docx_factory import long_document_xml, write_body_xml
 
 CORPUS_FILES = (
     "poi__test-data__integration__stress010.docx",

@@ -12,6 +12,9 @@ import keyring
 import keyring.backend
 import pytest
 
+# Fixtures of the loopback AWS stand-ins (fake Bedrock, moto S3), usable by every test package.
+pytest_plugins = ["tests.support.aws_servers"]
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 

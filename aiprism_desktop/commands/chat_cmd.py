@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.commands.common import ExitCode, UsageError, info, pick_section
-from aiprism_desktop.providers.base import ChatMessage, ChatRequest
-from aiprism_desktop.services import AppServices
+from aiprism_desktop.core.reviewer import ChatMessage, ChatRequest
 from aiprism_desktop.store.records import ChatRecord
 
 HISTORY_TURNS = 12

@@ -1,16 +1,14 @@
-"""What every subcommand shares: exit codes, output helpers, error mapping, dispatch."""
+"""What every subcommand shares: exit codes, output helpers, error mapping."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import logging
 import sys
-from collections.abc import Awaitable, Callable
 from enum import IntEnum
-from pathlib import Path
 from typing import Any
 
+from aiprism_desktop.app.services import AppServices
+from aiprism_desktop.app.session import OutputPathError, ReviewSession, review_framework_id
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.errors import (
     AIPrismError,
@@ -22,8 +20,6 @@ from aiprism_desktop.core.errors import (
     ReviewCancelledError,
     StoreError,
 )
-from aiprism_desktop.review_session import OutputPathError, ReviewSession, review_framework_id
-from aiprism_desktop.services import AppServices
 
 
 class ExitCode(IntEnum):
@@ -150,56 +146,3 @@ async def open_stored_session(services: AppServices, document: Document) -> Revi
     await session.reload()
     report_damaged_events(session)
     return session
-
-
-Handler = Callable[[argparse.Namespace, AppServices], Awaitable[int]]
-
-
-def _handlers() -> dict[str, Handler]:
-    from aiprism_desktop.commands import (
-        chat_cmd,
-        config_cmd,
-        doctor,
-        inspect_cmds,
-        models_cmd,
-        outbox_cmd,
-        review_cmd,
-    )
-
-    return {
-        "review": review_cmd.run_review,
-        "sections": inspect_cmds.run_sections,
-        "findings": inspect_cmds.run_findings,
-        "stats": inspect_cmds.run_stats,
-        "export": review_cmd.run_export,
-        "chat": chat_cmd.run_chat,
-        "models": models_cmd.run_models,
-        "enable-model": models_cmd.run_enable_model,
-        "doctor": doctor.run_doctor,
-        "config": config_cmd.run_config,
-        "credentials": config_cmd.run_credentials,
-        "outbox": outbox_cmd.run_outbox,
-    }
-
-
-async def run_command(args: argparse.Namespace) -> int:
-    """Open the services, run the subcommand, map errors to messages and exit codes."""
-    handler = _handlers()[args.command]
-    data_dir: Path | None = args.data_dir
-    level = logging.DEBUG if args.verbose else logging.INFO
-    try:
-        services = await AppServices.open(data_dir, log_level=level)
-    except AIPrismError as error:
-        fail(error.message)
-        return exit_code_for(error)
-    try:
-        return await handler(args, services)
-    except UsageError as error:
-        fail(error.message)
-        return ExitCode.USAGE
-    except AIPrismError as error:
-        logging.getLogger(__name__).warning("%s failed: %s (%s)", args.command, error, error.detail)
-        fail(error.message)
-        return exit_code_for(error)
-    finally:
-        await services.close()

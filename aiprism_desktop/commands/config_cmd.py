@@ -6,11 +6,11 @@ import argparse
 import getpass
 import sys
 
+from aiprism_desktop.app.services import AppServices
+from aiprism_desktop.app.settings import SETTINGS, AppSettings, declared, parse_value
 from aiprism_desktop.commands.common import ExitCode, emit_json, fail, info
-from aiprism_desktop.providers.model_profiles import load_model_chain
+from aiprism_desktop.providers.bedrock.chain.profiles import load_model_chain
 from aiprism_desktop.secrets.credentials import AwsKeys, SaveOutcome
-from aiprism_desktop.services import AppServices
-from aiprism_desktop.settings import SETTINGS, AppSettings, declared, parse_value
 
 
 async def run_config(args: argparse.Namespace, services: AppServices) -> int:
@@ -98,7 +98,7 @@ async def run_credentials(args: argparse.Namespace, services: AppServices) -> in
 
 
 async def _test_connection(args: argparse.Namespace, services: AppServices) -> int:
-    from aiprism_desktop.aws.connection import atest_connection
+    from aiprism_desktop.providers.bedrock.connection import atest_connection
 
     session = await services.aws_session(region=args.region)
     chain = load_model_chain(services.paths.config_dir)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.core.anchoring import anchor_quote
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.errors import AIPrismError, ReviewStateError
@@ -42,7 +43,6 @@ from aiprism_desktop.core.reviewer_input import (
     decode_reviewer_fields,
     reviewer_comment_id,
 )
-from aiprism_desktop.review_session import ReviewSession
 
 _ACTIONS = ("accept", "reject", "revert", "edit", "add", "delete", "undo", "redo", "revert_all")
 _WHOLE_REVIEW = {

@@ -11,12 +11,12 @@ from importlib import metadata
 from typing import Any
 
 from aiprism_desktop import __version__
+from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.commands.common import ExitCode, emit_json
 from aiprism_desktop.core.errors import AIPrismError
-from aiprism_desktop.providers.bedrock import BedrockReviewer
-from aiprism_desktop.services import AppServices
+from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer
 
-_PACKAGES = ("PySide6-Essentials", "qasync", "boto3", "botocore", "python-docx", "lxml", "keyring")
+_PACKAGES = ("PySide6-Essentials", "qasync", "boto3", "botocore", "lxml", "keyring", "platformdirs")
 PROBE_TIMEOUT_S = 20.0
 
 

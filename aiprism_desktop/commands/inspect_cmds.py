@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.commands.common import ExitCode, emit_json, open_stored_session
 from aiprism_desktop.core.codec import finding_to_dict
 from aiprism_desktop.core.statistics import statistics
-from aiprism_desktop.services import AppServices
 
 
 async def run_sections(args: argparse.Namespace, services: AppServices) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.commands.common import ExitCode, emit_json, info
 from aiprism_desktop.core.errors import ConfigError
-from aiprism_desktop.providers.bedrock import BedrockReviewer
-from aiprism_desktop.providers.chain_report import format_chain
-from aiprism_desktop.services import AppServices
+from aiprism_desktop.providers.bedrock.chain.report import format_chain
+from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer
 
 
 async def _bedrock(services: AppServices, region: str | None) -> BedrockReviewer:

@@ -6,11 +6,12 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.commands.common import ExitCode, emit_json, info
-from aiprism_desktop.core.document import Document, load_document
+from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.engine_parts import queued_framework
 from aiprism_desktop.core.errors import ConfigError, DocumentError
-from aiprism_desktop.services import AppServices
+from aiprism_desktop.core.ooxml.reader import read_document
 
 
 async def _loader(services: AppServices, document_id: str) -> Document | None:
@@ -19,7 +20,7 @@ async def _loader(services: AppServices, document_id: str) -> Document | None:
     if stored is None:
         return None
     try:
-        document = await asyncio.to_thread(load_document, Path(stored.path))
+        document = await asyncio.to_thread(read_document, Path(stored.path))
     except (DocumentError, OSError):
         return None
     return document if document.sha256 == document_id else None

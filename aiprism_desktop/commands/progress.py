@@ -7,7 +7,7 @@ from typing import TextIO
 
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.document import Document
-from aiprism_desktop.providers.base import Attempt
+from aiprism_desktop.core.reviewer import Attempt
 
 
 def attempt_line(attempt: Attempt) -> str:

@@ -6,6 +6,8 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from aiprism_desktop.app.services import AppServices
+from aiprism_desktop.app.session import ExportResult, ReviewSession, check_output_paths
 from aiprism_desktop.commands.common import (
     ExitCode,
     emit_json,
@@ -19,8 +21,6 @@ from aiprism_desktop.commands.decisions_file import DecisionsFileError, apply_de
 from aiprism_desktop.commands.progress import ProgressPrinter
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.statistics import statistics
-from aiprism_desktop.review_session import ExportResult, ReviewSession, check_output_paths
-from aiprism_desktop.services import AppServices
 
 
 async def run_review(args: argparse.Namespace, services: AppServices) -> int:

@@ -26,7 +26,7 @@ from aiprism_desktop.core.findings import (
     FindingType,
     Risk,
 )
-from aiprism_desktop.providers.base import Attempt
+from aiprism_desktop.core.reviewer import Attempt
 
 JsonDict = dict[str, Any]
 _T = TypeVar("_T")

@@ -1,9 +1,8 @@
 """The document model: Document → Sections → Blocks.
 
-This module holds the data types only; reading a .docx into them is ``core.ooxml.reader``
-(``load_document`` below is the public entry point). Every block knows where it lives in the
-package (part name + ordinal of its ``w:p`` in that part) so export can find it again without
-guessing.
+This module holds the data types only; ``core.ooxml.reader.read_document`` builds them. Every
+block knows where it lives in the package (part name + ordinal of its ``w:p`` in that part) so
+export can find it again without guessing.
 """
 
 from __future__ import annotations
@@ -235,14 +234,3 @@ class Document:
     def outline(self) -> tuple[tuple[int, str], ...]:
         """(level, title) of every section, in order."""
         return tuple((s.level, s.title) for s in self.sections)
-
-
-def load_document(path: Path | str) -> Document:
-    """Open a .docx (or .docm/.dotx/.dotm) safely and split it into sections.
-
-    Raises a ``DocumentError`` subclass, with a stable code and a reviewer-facing message, for
-    anything that cannot be reviewed.
-    """
-    from aiprism_desktop.core.ooxml.reader import read_document
-
-    return read_document(Path(path))

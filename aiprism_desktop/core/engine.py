@@ -39,7 +39,7 @@ from aiprism_desktop.core.ports import (
 )
 from aiprism_desktop.core.prompts import Prompt, build_review_prompts
 from aiprism_desktop.core.review_keys import document_context_hash, finding_id, prompts_hash
-from aiprism_desktop.providers.base import (
+from aiprism_desktop.core.reviewer import (
     Attempt,
     Reviewer,
     SectionReviewRequest,

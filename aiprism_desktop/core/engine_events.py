@@ -7,7 +7,7 @@ from typing import Literal
 
 from aiprism_desktop.core.errors import AIPrismError
 from aiprism_desktop.core.findings import Finding
-from aiprism_desktop.providers.base import Attempt
+from aiprism_desktop.core.reviewer import Attempt
 
 
 @dataclass(frozen=True, slots=True)

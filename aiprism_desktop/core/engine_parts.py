@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.ports import OutboxItem
-from aiprism_desktop.providers.base import SectionReviewResult
+from aiprism_desktop.core.reviewer import SectionReviewResult
 
 
 def find_section(document: Document, section_id: str) -> Section | None:

@@ -205,7 +205,7 @@ def _yaml_files(directory: Path) -> list[Path]:
 
 def builtin_frameworks_dir() -> Path:
     """``resources/frameworks`` of this installation."""
-    from aiprism_desktop.resources_path import resources_dir
+    from aiprism_desktop.core.resources import resources_dir
 
     return resources_dir() / "frameworks"
 

@@ -47,7 +47,7 @@ class ChatPrompt:
 
 
 class ChatTurn(Protocol):
-    """One turn of chat history (``providers.base.ChatMessage`` fits)."""
+    """One turn of chat history (``core.reviewer.ChatMessage`` fits)."""
 
     @property
     def role(self) -> Role: ...

@@ -11,7 +11,7 @@ import boto3
 from aiprism_desktop.aws.settings import AwsSettings
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.core.ports import ModelHealthRepository
-from aiprism_desktop.providers.base import Reviewer
+from aiprism_desktop.core.reviewer import Reviewer
 
 PROVIDERS: Final = ("offline", "bedrock")
 
@@ -30,12 +30,12 @@ async def create_reviewer(
 ) -> Reviewer:
     """Build the named provider; ``ConfigError`` when it is unknown or not configured."""
     if name == "offline":
-        from aiprism_desktop.providers.offline import OfflineReviewer
+        from aiprism_desktop.providers.offline.reviewer import OfflineReviewer
 
         return OfflineReviewer(config_dir=config_dir)
     if name == "bedrock":
-        from aiprism_desktop.providers.bedrock import BedrockReviewer, BedrockSettings
-        from aiprism_desktop.providers.chain_types import ChainSettings
+        from aiprism_desktop.providers.bedrock.chain.types import ChainSettings
+        from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer, BedrockSettings
 
         session = await session_factory()
         region = session.region_name

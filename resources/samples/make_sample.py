@@ -5,7 +5,7 @@ Run from the repository root:  .venv/bin/python resources/samples/make_sample.py
 The report is realistic on purpose: most of it is sound (dated timeline, quantified impact,
 defined acronyms, actions with owners), and it carries the problems a reviewer should find,
 listed in README.md next to this script (that list is also the test oracle of
-tests/providers/test_offline_sample.py). The output is byte-for-byte reproducible: fixed core
+tests/providers/offline/test_sample.py). The output is byte-for-byte reproducible: fixed core
 properties and fixed timestamps inside the zip, so its sha256 (a review-cache key) is stable.
 """
 

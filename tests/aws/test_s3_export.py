@@ -26,7 +26,7 @@ from aiprism_desktop.aws.s3_export import (
 from aiprism_desktop.aws.session import build_session
 from aiprism_desktop.aws.settings import AuthMethod, AwsSettings
 from aiprism_desktop.secrets.credentials import AwsKeys, CredentialStore
-from tests.aws.conftest import BUCKET, REGION, enforce_moto_auth
+from tests.support.aws_servers import BUCKET, REGION, enforce_moto_auth
 
 NOW = dt.datetime(2026, 11, 26, 14, 30, 5, tzinfo=dt.UTC)
 

@@ -16,9 +16,9 @@ from aiprism_desktop.aws.session import build_session, describe_identity, make_c
 from aiprism_desktop.aws.settings import AuthMethod, AwsSettings
 from aiprism_desktop.core.errors import AuthError, ConfigError
 from aiprism_desktop.secrets.credentials import AwsKeys, CredentialStore
-from tests.aws.conftest import REGION
-from tests.aws.tls_proxy import TlsProxy
 from tests.fakes.fake_bedrock import FakeBedrock
+from tests.support.aws_servers import REGION
+from tests.support.tls_proxy import TlsProxy
 
 ONE_ATTEMPT = Config(retries={"mode": "standard", "total_max_attempts": 1})
 KEYS = AwsKeys("AKIAKEYRINGTEST00001", "keyring-secret-access-key-0000000000000", "session-tok-1")

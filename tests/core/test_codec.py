@@ -36,8 +36,8 @@ from aiprism_desktop.core.findings import (
     FindingType,
     Risk,
 )
-from aiprism_desktop.providers.base import Attempt
-from tests.core.review_factory import make_finding
+from aiprism_desktop.core.reviewer import Attempt
+from tests.support.review_factory import make_finding
 
 texts = st.text(max_size=40)
 confidences = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)

@@ -12,7 +12,7 @@ from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.errors import AuthError, SectionTooLargeError
 from aiprism_desktop.core.frameworks import Framework, FrameworkPoint
 from aiprism_desktop.core.prompts import Prompt, build_review_prompts
-from aiprism_desktop.providers.base import SectionReviewRequest, SectionReviewResult
+from aiprism_desktop.core.reviewer import SectionReviewRequest, SectionReviewResult
 from tests.fakes.memory_ports import MemoryCache, MemoryFindings, MemoryOutbox
 from tests.fakes.scripted_provider import ScriptedReviewer, failing, quote_first_sentence
 from tests.fakes.synthetic import make_document

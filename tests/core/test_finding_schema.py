@@ -25,7 +25,7 @@ from aiprism_desktop.core.finding_schema import (
     parse_findings_text,
 )
 from aiprism_desktop.core.findings import FindingType, Risk
-from tests.core.review_factory import hawkeye
+from tests.support.review_factory import hawkeye
 
 ORIGIN = "model:anthropic.claude-test"
 

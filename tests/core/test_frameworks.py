@@ -19,8 +19,8 @@ from aiprism_desktop.core.frameworks import (
     load_frameworks,
     points_for_title,
 )
-from aiprism_desktop.resources_path import RESOURCES_ENV_VAR, resources_dir
-from tests.core.review_factory import hawkeye, make_section
+from aiprism_desktop.core.resources import RESOURCES_ENV_VAR, resources_dir
+from tests.support.review_factory import hawkeye, make_section
 
 # The canonical titles (research/aiprism_inventory.md §4.1).
 CANONICAL_TITLES = [

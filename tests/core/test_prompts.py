@@ -18,7 +18,7 @@ from aiprism_desktop.core.prompts import (
     build_review_prompt,
     build_review_prompts,
 )
-from tests.core.review_factory import hawkeye, make_document
+from tests.support.review_factory import hawkeye, make_document
 
 DOCUMENT = make_document(
     [

@@ -7,7 +7,7 @@ import pytest
 from aiprism_desktop.core.errors import DataFormatError, ReviewStateError
 from aiprism_desktop.core.findings import Action, Anchor, Decision, DecisionEvent, FindingType, Risk
 from aiprism_desktop.core.review import ReviewState
-from tests.core.review_factory import make_finding, make_section, reviewer_comment
+from tests.support.review_factory import make_finding, make_section, reviewer_comment
 
 ACTOR = "Dana"
 

@@ -11,17 +11,18 @@ from typing import Any
 
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.codec import attempts_from_json
-from aiprism_desktop.core.document import Document, load_document
+from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.engine_parts import queued_framework
 from aiprism_desktop.core.finding_schema import FindingDraft
 from aiprism_desktop.core.findings import FindingType, Risk
 from aiprism_desktop.core.frameworks import Framework, FrameworkPoint, load_frameworks
+from aiprism_desktop.core.ooxml.reader import read_document
+from aiprism_desktop.core.resources import resources_dir
 from aiprism_desktop.core.review import ReviewState
 from aiprism_desktop.core.review_keys import finding_id
-from aiprism_desktop.providers.base import SectionReviewRequest, SectionReviewResult
-from aiprism_desktop.providers.offline import OfflineReviewer
-from aiprism_desktop.resources_path import resources_dir
+from aiprism_desktop.core.reviewer import SectionReviewRequest, SectionReviewResult
+from aiprism_desktop.providers.offline.reviewer import OfflineReviewer
 from tests.fakes.memory_ports import MemoryCache, MemoryFindings, MemoryOutbox
 from tests.fakes.scripted_provider import ScriptedReviewer
 from tests.fakes.synthetic import make_document, make_section
@@ -72,8 +73,8 @@ async def test_cache_hit_never_carries_findings_that_depend_on_other_sections(
     tmp_path: Path,
 ) -> None:
     hawkeye = load_frameworks(None)["hawkeye"]
-    original = load_document(SAMPLE)
-    changed = load_document(sample_with_changed_summary(tmp_path))
+    original = read_document(SAMPLE)
+    changed = read_document(sample_with_changed_summary(tmp_path))
     unchanged_ids = {
         a.id
         for a, b in zip(original.sections, changed.sections, strict=True)

@@ -19,7 +19,7 @@ from aiprism_desktop.core.errors import ReviewStateError
 from aiprism_desktop.core.findings import Decision, DecisionEvent, FindingType, Risk
 from aiprism_desktop.core.review import ReviewState
 from aiprism_desktop.core.statistics import statistics
-from tests.core.review_factory import make_document, make_finding, reviewer_comment
+from tests.support.review_factory import make_document, make_finding, reviewer_comment
 
 ACTOR = "Dana"
 BASE = [make_finding("a"), make_finding("b"), make_finding("c", "s1"), make_finding("d", "s2")]

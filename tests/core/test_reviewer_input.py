@@ -14,7 +14,7 @@ from aiprism_desktop.core.reviewer_input import (
     decode_reviewer_fields,
     reviewer_comment_id,
 )
-from tests.core.review_factory import hawkeye
+from tests.support.review_factory import hawkeye
 
 
 def test_valid_fields_decode_to_finding_values() -> None:

@@ -7,7 +7,7 @@ import pytest
 from aiprism_desktop.core.findings import DecisionEvent, FindingType, Risk
 from aiprism_desktop.core.review import ReviewState
 from aiprism_desktop.core.statistics import statistics
-from tests.core.review_factory import make_document, make_finding, reviewer_comment
+from tests.support.review_factory import make_document, make_finding, reviewer_comment
 
 ACTOR = "Dana"
 DOCUMENT = make_document(

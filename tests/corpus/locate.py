@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import REPO_ROOT
+
 SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".dotm", ".doc"})
 MISSING = "corpus-directory-missing"
-_REPO = Path(__file__).resolve().parents[2]
+_REPO = REPO_ROOT
 SHARED = _REPO.parent / "shared" / "corpus" / "public"
 VENDORED = Path(__file__).resolve().parent / "files" / "public"
 

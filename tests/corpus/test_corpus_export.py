@@ -1,6 +1,6 @@
 """Every corpus file either exports a valid reviewed copy or is refused with a DocumentError.
 
-For each file ``load_document`` reads, one test finding per block of the main document part
+For each file ``read_document`` reads, one test finding per block of the main document part
 (at most 200, blocks with text) is anchored on the block's whole text with ``anchor_quote`` and
 exported; the output must re-open in python-docx, docx2python and our own reader with exactly
 the existing comments plus one new comment per finding, each new comment anchored on its
@@ -22,13 +22,14 @@ import pytest
 from docx2python import docx2python
 
 from aiprism_desktop.core.anchoring import AnchorStatus, locate_quote
-from aiprism_desktop.core.document import BlockKind, Document, load_document
+from aiprism_desktop.core.document import BlockKind, Document
 from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.export.comment_text import AI_AUTHOR, export_items
 from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
 from aiprism_desktop.core.findings import Finding, FindingType, Risk
+from aiprism_desktop.core.ooxml.reader import read_document
 from tests.corpus.locate import corpus_files, require_corpus
-from tests.fixtures_hostile import STRESS_CASES
+from tests.support.fixtures_hostile import STRESS_CASES
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +83,7 @@ def _docx2python_comments(path: Path) -> list[tuple[str, str, str, str]] | str:
 def _load_or_refusal(source: Path) -> Document | DocumentError:
     """The document, or the DocumentError it was refused with (anything else propagates)."""
     try:
-        return load_document(source)
+        return read_document(source)
     except DocumentError as exc:
         return exc
 
@@ -152,7 +153,7 @@ def _check_exports_or_is_refused(source: Path, tmp_path: Path) -> Document | Non
         assert after == before
 
     # Our reader: blocks untouched, each new comment anchored on its whole block text.
-    reread = load_document(out)
+    reread = read_document(out)
     blocks_before = [(b.id, b.text) for s in document.sections for b in s.blocks]
     blocks_after = [(b.id, b.text) for s in reread.sections for b in s.blocks]
     assert blocks_after == blocks_before

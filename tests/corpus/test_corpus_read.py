@@ -5,7 +5,7 @@ it cannot be found the test fails (``AIPRISM_CORPUS_DIR=none`` skips on purpose)
 file, within 10 s:
 
 * read: at least one section, every block's location resolves to a ``w:p`` whose text is the
-  block's text, ids unique (``tests.reader_checks``); or
+  block's text, ids unique (``tests.support.reader_checks``); or
 * refused: with a ``DocumentError`` subclass, never the base class, never another exception.
 
 ``EXPECTED_REFUSALS`` pins the outcome of the files known to be unreadable (so a regression
@@ -23,7 +23,7 @@ import pytest
 from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.ooxml.reader import read_document
 from tests.corpus.locate import corpus_files, require_corpus
-from tests.reader_checks import check_blocks_resolve
+from tests.support.reader_checks import check_blocks_resolve
 
 # file → code: the corpus files that cannot be reviewed, and why (see the corpus README).
 EXPECTED_REFUSALS = {

@@ -10,7 +10,7 @@ from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.ooxml.container import ZIP_READ_ERRORS
 from aiprism_desktop.core.ooxml.xmlsafe import parse_xml
 from tests.corpus.locate import corpus_files, require_corpus
-from tests.reader_checks import check_scan
+from tests.support.reader_checks import check_scan
 
 _PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml", "word/comments.xml")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from aiprism_desktop.core.errors import ProviderError, ProviderUnavailableError
 from aiprism_desktop.core.finding_schema import FindingDraft
 from aiprism_desktop.core.findings import FindingType, Risk
-from aiprism_desktop.providers.base import (
+from aiprism_desktop.core.reviewer import (
     Attempt,
     ChatEvent,
     ChatRequest,

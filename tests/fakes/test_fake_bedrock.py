@@ -23,6 +23,7 @@ from urllib3.exceptions import ProtocolError
 from tests.fakes.bedrock_scenario import ERROR_PRESETS, ModelScript, Outcome, Scenario
 from tests.fakes.eventstream import encode_message, event_message, exception_message
 from tests.fakes.fake_bedrock import FakeBedrock
+from tests.support.paths import REPO_ROOT
 
 BASE_ID = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 MODEL = f"us.{BASE_ID}"
@@ -528,7 +529,7 @@ def test_scenario_files_and_validation(tmp_path: Path) -> None:
 def test_runs_on_its_own_from_the_command_line(tmp_path: Path) -> None:
     scenario = tmp_path / "s.json"
     scenario.write_text(json.dumps({"default": {"outcomes": [{"kind": "error", "error": "eol"}]}}))
-    root = Path(__file__).resolve().parents[2]
+    root = REPO_ROOT
     process = subprocess.Popen(
         [
             sys.executable,

@@ -32,13 +32,15 @@ from typing import ClassVar, TypeVar
 
 import pytest
 
-from aiprism_desktop.core.document import Document, load_document
+from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.errors import InvalidResponseError
 from aiprism_desktop.core.finding_schema import MAX_QUOTE_CHARS, FindingDraft
 from aiprism_desktop.core.findings import FindingType, Risk
 from aiprism_desktop.core.frameworks import Framework, load_frameworks
+from aiprism_desktop.core.ooxml.reader import read_document
 from aiprism_desktop.core.prompts import build_review_prompt
-from aiprism_desktop.providers.base import (
+from aiprism_desktop.core.resources import resources_dir
+from aiprism_desktop.core.reviewer import (
     ChatEvent,
     ChatRequest,
     Health,
@@ -47,7 +49,6 @@ from aiprism_desktop.providers.base import (
     SectionReviewRequest,
     SectionReviewResult,
 )
-from aiprism_desktop.resources_path import resources_dir
 
 T = TypeVar("T")
 _ORIGIN = re.compile(r"^(model|rule):\S+$")
@@ -100,7 +101,7 @@ class ReviewerContract:
 
     @pytest.fixture
     def document(self) -> Document:
-        return load_document(sample_path())
+        return read_document(sample_path())
 
     @pytest.fixture
     def review_request(self, document: Document, framework: Framework) -> SectionReviewRequest:

@@ -35,25 +35,26 @@ import keyring.backend
 import keyring.backends.fail
 import pytest
 
-from aiprism_desktop.aws.connection import check_connection
+from aiprism_desktop.app.logging_setup import configure_logging, remove_app_handlers
 from aiprism_desktop.aws.s3_export import export_to_s3
 from aiprism_desktop.aws.session import build_session
 from aiprism_desktop.aws.settings import AuthMethod, AwsSettings
-from aiprism_desktop.core.document import load_document
 from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.frameworks import builtin_frameworks_dir, load_framework_file
-from aiprism_desktop.logging_setup import configure_logging, remove_app_handlers
-from aiprism_desktop.providers.bedrock import BedrockReviewer, BedrockSettings
-from aiprism_desktop.providers.model_profiles import load_model_chain
+from aiprism_desktop.core.ooxml.reader import read_document
+from aiprism_desktop.providers.bedrock.chain.profiles import load_model_chain
+from aiprism_desktop.providers.bedrock.connection import check_connection
+from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer, BedrockSettings
 from aiprism_desktop.secrets.credentials import AwsKeys, CredentialStore
 from aiprism_desktop.secrets.keyring_backend import NO_SECURE_KEYRING_MESSAGE
 from aiprism_desktop.store import AppPaths
 from aiprism_desktop.store.store import Store
-from tests.aws.conftest import BUCKET, REGION
-from tests.aws.tls_proxy import TlsProxy
 from tests.fakes.fake_bedrock import FakeBedrock
+from tests.support.aws_servers import BUCKET, REGION
+from tests.support.paths import REPO_ROOT
+from tests.support.tls_proxy import TlsProxy
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 SAMPLES = sorted((ROOT / "resources" / "samples").glob("*.docx"))
 _B64 = string.ascii_letters + string.digits + "+/"
 _ID = string.ascii_uppercase + string.digits
@@ -132,7 +133,7 @@ def app_logging(tmp_path: Path) -> Iterator[tuple[AppPaths, CredentialStore, io.
 
 async def _review_sample(session: boto3.Session, paths: AppPaths, sample: Path) -> int:
     """Review every section of ``sample`` through the Bedrock provider into the real store."""
-    document = load_document(sample)
+    document = read_document(sample)
     framework = load_framework_file(builtin_frameworks_dir() / "hawkeye.yaml")
     async with await Store.open(paths) as store:
         await store.save_document(document)

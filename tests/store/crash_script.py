@@ -18,7 +18,7 @@ from aiprism_desktop.core.codec import finding_to_dict
 from aiprism_desktop.core.findings import DecisionEvent, Finding, Risk
 from aiprism_desktop.core.review import ReviewState
 from aiprism_desktop.store.serde import dumps, event_to_json
-from tests.store.factories import make_document, make_finding
+from tests.support.store_factories import make_document, make_finding
 
 DOCUMENT = make_document(sections=5, paragraphs_per_section=2, salt="crash")
 DOCUMENT_ID = DOCUMENT.sha256

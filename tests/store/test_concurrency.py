@@ -8,7 +8,7 @@ import threading
 
 from aiprism_desktop.core.findings import Action
 from aiprism_desktop.store import AppPaths, Store, SyncStore
-from tests.store.factories import make_document, make_event
+from tests.support.store_factories import make_document, make_event
 
 
 def test_concurrent_appends_get_unique_seqs_in_call_order(paths: AppPaths) -> None:

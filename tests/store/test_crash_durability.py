@@ -24,6 +24,7 @@ import pytest
 
 from aiprism_desktop.store import AppPaths, SyncStore
 from tests.store.crash_script import DOCUMENT_ID, event_digest, rebuild, state_digest
+from tests.support.paths import REPO_ROOT
 
 pytestmark = [
     pytest.mark.slow,
@@ -31,7 +32,7 @@ pytestmark = [
 ]
 
 KILLS = 50
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 
 
 @dataclass(frozen=True)

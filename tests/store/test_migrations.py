@@ -21,7 +21,7 @@ from aiprism_desktop.core.ports import CacheKey, ModelHealthRecord, SectionRevie
 from aiprism_desktop.store import SCHEMA_VERSION, AppPaths, ChatRecord, Store, SyncStore
 from aiprism_desktop.store.migrations import APPLICATION_ID, MIGRATIONS, migrate
 from aiprism_desktop.store.serde import event_to_json, finding_to_json, findings_to_json
-from tests.store.factories import make_cache_entry, make_document, make_event, make_finding
+from tests.support.store_factories import make_cache_entry, make_document, make_event, make_finding
 
 SCHEMAS = Path(__file__).parent / "schemas"
 DOCUMENT = make_document(sections=3, salt="migration")

@@ -32,7 +32,7 @@ from aiprism_desktop.store import (
     SyncStore,
     UnknownDocumentError,
 )
-from tests.store.factories import make_cache_entry, make_document, make_event, make_finding
+from tests.support.store_factories import make_cache_entry, make_document, make_event, make_finding
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from aiprism_desktop.core.errors import ExportError
 from aiprism_desktop.core.export.docx_model import ExportSummary, Placement
 from aiprism_desktop.core.findings import Decision, Finding
 from aiprism_desktop.core.review import FindingState, ReviewState
-from aiprism_desktop.providers.base import Attempt
+from aiprism_desktop.core.reviewer import Attempt
 
 GENERATOR_NAME = "AI-Prism Desktop"
 GENERATOR_VERSION = __version__

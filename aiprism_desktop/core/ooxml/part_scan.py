@@ -21,8 +21,8 @@ covered and the walker asks those directly:
   first child and is a ``w:pPr``; one in the properties of an enclosing paragraph that shows up
   after a nested paragraph started (only in malformed files) makes that paragraph not covered.
 
-``tests/core/test_part_scan.py`` (hand-made odd cases) and ``tests/corpus/test_corpus_scan.py``
-(every corpus file) compare both with the direct definitions.
+``tests/core/ooxml/test_part_scan.py`` (hand-made odd cases) and
+``tests/corpus/test_corpus_scan.py`` (every corpus file) compare both with the direct definitions.
 """
 
 from __future__ import annotations

@@ -1,0 +1,130 @@
+"""Undefined acronyms: the first use of an acronym in the document, when it is not spelled out.
+
+An acronym counts as defined where it appears as "Know Your Business (KYB)", "KYB (Know Your
+Business)", "KYB stands for / means ...", or anywhere in a glossary section (which defines it
+for the whole document). Only the first use is reported, in the section where it occurs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiprism_desktop.core.document import BlockKind, Document
+from aiprism_desktop.providers.offline.rules.checks_language import compile_pattern
+from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
+
+_TOKEN = re.compile(r"(?<![\w&/-])([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)(?![\w&-])")
+_ROMAN = re.compile(r"[IVXLCDM]+")
+_EXPANSION_AFTER = re.compile(r"\s*\(\s*[A-Za-z][\w'-]*(?:\s+[\w'&-]+)+\s*\)")
+_DEFINING_VERB = re.compile(r"\s+(?:stands\s+for|means|is\s+short\s+for|refers\s+to)\b", re.I)
+_GLOSSARY_ENTRY = re.compile(r"\s*(?:[:=–—-]|\t)\s*[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class AcronymParams:
+    allow: frozenset[str]
+    max_length: int
+    max_digits: int
+    glossary_sections: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class FirstUse:
+    """Where an acronym is first used without a definition."""
+
+    acronym: str
+    section_index: int
+    block_index: int
+    start: int
+    end: int
+
+
+def _prepare(params: Mapping[str, Any]) -> AcronymParams:
+    return AcronymParams(
+        allow=frozenset(params.get("allow", [])),
+        max_length=int(params.get("max_length", 6)),
+        max_digits=int(params.get("max_digits", 1)),
+        glossary_sections=compile_pattern(
+            params.get("glossary_sections", r"glossary|abbreviations|acronyms|definitions")
+        ),
+    )
+
+
+def _is_acronym(token: str, params: AcronymParams) -> bool:
+    if token in params.allow or len(token) > params.max_length or _ROMAN.fullmatch(token):
+        return False
+    if any(ch.islower() for ch in token):
+        return False
+    digits = sum(ch.isdigit() for ch in token)
+    return digits <= params.max_digits and sum(ch.isupper() for ch in token) >= 2
+
+
+def _shouting(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
+
+
+def _defines(text: str, match: re.Match[str], at_block_start: bool) -> bool:
+    before = text[: match.start()].rstrip()
+    after = text[match.end() :]
+    if before.endswith("(") and after.lstrip().startswith(")"):
+        return True  # "Know Your Business (KYB)"
+    if _EXPANSION_AFTER.match(after) or _DEFINING_VERB.match(after):
+        return True  # "KYB (Know Your Business)", "KYB means ..."
+    return at_block_start and bool(_GLOSSARY_ENTRY.match(after))  # "KYB – Know Your Business"
+
+
+def _first_uses(document: Document, params: AcronymParams) -> dict[int, list[FirstUse]]:
+    glossary: set[str] = set()
+    for section in document.sections:
+        if params.glossary_sections.search(section.title):
+            for block in section.blocks:
+                glossary.update(
+                    m.group(1)
+                    for m in _TOKEN.finditer(block.text)
+                    if _is_acronym(m.group(1), params)
+                )
+    seen: set[str] = set(glossary)
+    found: dict[int, list[FirstUse]] = {}
+    for section_index, section in enumerate(document.sections):
+        for block_index, block in enumerate(section.blocks):
+            if block.kind is BlockKind.HEADING or _shouting(block.text):
+                continue
+            for match in _TOKEN.finditer(block.text):
+                acronym = match.group(1)
+                if acronym in seen or not _is_acronym(acronym, params):
+                    continue
+                seen.add(acronym)
+                at_start = not block.text[: match.start()].strip()
+                if not _defines(block.text, match, at_start):
+                    found.setdefault(section_index, []).append(
+                        FirstUse(acronym, section_index, block_index, match.start(), match.end())
+                    )
+    return found
+
+
+def _run(params: AcronymParams, ctx: SectionContext) -> Iterable[Hit]:
+    uses = ctx.memo.get(params, lambda: _first_uses(ctx.document, params))
+    for use in uses.get(ctx.section_index, []):
+        yield Hit(use.block_index, use.start, use.end, {"acronym": use.acronym})
+
+
+UNDEFINED_ACRONYMS = CheckKind(
+    name="undefined_acronyms",
+    params_schema={
+        "type": "object",
+        "properties": {
+            "allow": {"type": "array", "items": {"type": "string"}},
+            "max_length": {"type": "integer", "minimum": 2},
+            "max_digits": {"type": "integer", "minimum": 0},
+            "glossary_sections": {"type": "string"},
+        },
+        "additionalProperties": False,
+    },
+    fields=frozenset({"acronym"}),
+    prepare=_prepare,
+    run=_run,
+)

@@ -1,0 +1,221 @@
+"""Sentence-level language checks: listed phrases, passive voice, over-long sentences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
+from aiprism_desktop.providers.offline.rules.dates import expand_macros
+from aiprism_desktop.providers.offline.rules.text import span_containing, words
+
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+
+
+def compile_pattern(pattern: str, *, case_sensitive: bool = False) -> re.Pattern[str]:
+    """Compile a rule-pack regex (macros expanded); ValueError naming the pattern if invalid."""
+    try:
+        return re.compile(expand_macros(pattern), 0 if case_sensitive else re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"pattern {pattern!r} is not a valid regular expression: {exc}") from exc
+
+
+def phrase_regex(phrase: str) -> str:
+    """A literal phrase as a regex: whole words, any run of spaces between them."""
+    body = r"\s+".join(re.escape(part) for part in phrase.split())
+    return rf"(?<![\w]){body}(?![\w])"
+
+
+def optional_pattern(params: Mapping[str, Any], key: str) -> re.Pattern[str] | None:
+    """Compile ``params[key]`` when present."""
+    value = params.get(key)
+    return compile_pattern(value) if isinstance(value, str) and value else None
+
+
+# --- phrases ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseParams:
+    matcher: re.Pattern[str]
+    unless_nearby: re.Pattern[str] | None
+    unless_in_section: re.Pattern[str] | None
+    one_per_sentence: bool
+
+
+def _prepare_phrases(params: Mapping[str, Any]) -> PhraseParams:
+    case_sensitive = bool(params.get("case_sensitive", False))
+    alternatives = [phrase_regex(p) for p in params.get("phrases", [])]
+    alternatives += [expand_macros(p) for p in params.get("patterns", [])]
+    if not alternatives:
+        raise ValueError("params need at least one entry in 'phrases' or 'patterns'")
+    # Longest phrases first, so "a number of" wins over "number".
+    alternatives.sort(key=len, reverse=True)
+    for alternative in alternatives:
+        compile_pattern(alternative, case_sensitive=case_sensitive)  # names the bad one
+    return PhraseParams(
+        matcher=compile_pattern(
+            "|".join(f"(?:{a})" for a in alternatives), case_sensitive=case_sensitive
+        ),
+        unless_nearby=optional_pattern(params, "unless_nearby"),
+        unless_in_section=optional_pattern(params, "unless_in_section"),
+        one_per_sentence=bool(params.get("one_per_sentence", True)),
+    )
+
+
+def _run_phrases(params: PhraseParams, ctx: SectionContext) -> Iterable[Hit]:
+    body = ctx.body_indices()
+    if params.unless_in_section and any(
+        params.unless_in_section.search(ctx.texts[i]) for i in body
+    ):
+        return
+    for index in body:
+        text = ctx.texts[index]
+        spans = ctx.sentences(index)
+        reported: set[tuple[int, int]] = set()
+        for match in params.matcher.finditer(text):
+            if match.end() == match.start():
+                continue
+            sentence = span_containing(spans, match.start())
+            if params.one_per_sentence and sentence in reported:
+                continue
+            sentence_text = text[sentence[0] : sentence[1]]
+            if params.unless_nearby and params.unless_nearby.search(sentence_text):
+                continue
+            reported.add(sentence)
+            yield Hit(
+                index,
+                match.start(),
+                match.end(),
+                {"match": match.group(), "sentence": sentence_text},
+            )
+
+
+PHRASES = CheckKind(
+    name="phrases",
+    params_schema={
+        "type": "object",
+        "properties": {
+            "phrases": _STRINGS,
+            "patterns": _STRINGS,
+            "case_sensitive": {"type": "boolean"},
+            "unless_nearby": {"type": "string"},
+            "unless_in_section": {"type": "string"},
+            "one_per_sentence": {"type": "boolean"},
+        },
+        "additionalProperties": False,
+    },
+    fields=frozenset({"match", "sentence"}),
+    prepare=_prepare_phrases,
+    run=_run_phrases,
+)
+
+
+# --- passive voice ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PassiveParams:
+    matcher: re.Pattern[str]
+    ignore: frozenset[str]
+    agent: re.Pattern[str]
+
+
+_AUXILIARIES = ("am", "is", "are", "was", "were", "be", "been", "being")
+_MODIFIER = r"(?:(?:not|never|also|then|now|later|only|already|subsequently|\w+ly)\s+)"
+
+
+def _prepare_passive(params: Mapping[str, Any]) -> PassiveParams:
+    irregular = [re.escape(w) for w in params.get("irregular_participles", [])]
+    participle = "|".join([r"\w+ed", *irregular])
+    auxiliaries = "|".join(re.escape(a) for a in params.get("auxiliaries", _AUXILIARIES))
+    pattern = rf"\b(?:{auxiliaries})\s+{_MODIFIER}{{0,2}}(?P<participle>{participle})\b"
+    return PassiveParams(
+        matcher=re.compile(pattern, re.IGNORECASE),
+        ignore=frozenset(w.lower() for w in params.get("ignore", [])),
+        agent=compile_pattern(params.get("agent", r"\bby\b")),
+    )
+
+
+def _run_passive(params: PassiveParams, ctx: SectionContext) -> Iterable[Hit]:
+    for index in ctx.body_indices():
+        text = ctx.texts[index]
+        spans = ctx.sentences(index)
+        reported: set[tuple[int, int]] = set()
+        for match in params.matcher.finditer(text):
+            if match.group("participle").lower() in params.ignore:
+                continue
+            sentence = span_containing(spans, match.start())
+            if sentence in reported or params.agent.search(text, match.end(), sentence[1]):
+                continue
+            reported.add(sentence)
+            yield Hit(
+                index,
+                match.start(),
+                match.end(),
+                {"match": match.group(), "sentence": text[sentence[0] : sentence[1]]},
+            )
+
+
+PASSIVE = CheckKind(
+    name="passive_voice",
+    params_schema={
+        "type": "object",
+        "properties": {
+            "auxiliaries": _STRINGS,
+            "irregular_participles": _STRINGS,
+            "ignore": _STRINGS,
+            "agent": {"type": "string"},
+        },
+        "additionalProperties": False,
+    },
+    fields=frozenset({"match", "sentence"}),
+    prepare=_prepare_passive,
+    run=_run_passive,
+)
+
+
+# --- long sentences --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LengthParams:
+    max_words: int
+
+
+def _prepare_length(params: Mapping[str, Any]) -> LengthParams:
+    return LengthParams(max_words=int(params.get("max_words", 35)))
+
+
+def _run_length(params: LengthParams, ctx: SectionContext) -> Iterable[Hit]:
+    for index in ctx.body_indices():
+        text = ctx.texts[index]
+        for start, end in ctx.sentences(index):
+            count = len(words(text[start:end]))
+            if count > params.max_words:
+                yield Hit(
+                    index,
+                    start,
+                    end,
+                    {
+                        "words": str(count),
+                        "limit": str(params.max_words),
+                        "sentence": text[start:end],
+                    },
+                    widen=False,
+                )
+
+
+LONG_SENTENCE = CheckKind(
+    name="long_sentence",
+    params_schema={
+        "type": "object",
+        "properties": {"max_words": {"type": "integer", "minimum": 5}},
+        "additionalProperties": False,
+    },
+    fields=frozenset({"words", "limit", "sentence"}),
+    prepare=_prepare_length,
+    run=_run_length,
+)

@@ -1,0 +1,111 @@
+"""What a check sees (one section, with the whole document behind it) and what it returns.
+
+A check kind is generic code ("phrases", "entries_require", ...) configured by a rule's
+``params``; ``prepare`` turns the params into a compiled form once, when the rule pack loads,
+and ``run`` yields ``Hit``s for one section. The runner turns hits into findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from aiprism_desktop.core.document import BlockKind, Document, Section
+from aiprism_desktop.providers.offline.rules.entries import Entry, section_entries
+from aiprism_desktop.providers.offline.rules.text import sentence_spans
+
+P = TypeVar("P")
+T = TypeVar("T")
+
+# Placeholders every rule's description and suggestion may use, whatever its kind.
+COMMON_FIELDS = frozenset({"section", "rule"})
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One thing a check found: a span of one block, plus values for the message templates.
+
+    ``block_index`` None means the finding is about the document or section as a whole and
+    has no quote (it is shown unanchored).
+    """
+
+    block_index: int | None
+    start: int = 0
+    end: int = 0
+    fields: Mapping[str, str] = field(default_factory=dict)
+    widen: bool = True  # grow the quote until it is unique in the section
+
+
+@dataclass(frozen=True, slots=True)
+class CheckKind(Generic[P]):
+    """A generic check: its params schema, template fields, compile step and run step."""
+
+    name: str
+    params_schema: Mapping[str, Any]  # JSON Schema of the rule's ``params``
+    fields: frozenset[str]  # placeholders this kind fills in, besides COMMON_FIELDS
+    prepare: Callable[[Mapping[str, Any]], P]  # raise ValueError(reason) for bad params
+    run: Callable[[P, SectionContext], Iterable[Hit]]
+
+
+class DocumentMemo:
+    """Per-document results that several sections share (acronym first uses, stated figures).
+
+    Keyed by the prepared params object, which lives as long as the rule set.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[int, tuple[object, Any]] = {}
+
+    def get(self, owner: object, factory: Callable[[], T]) -> T:
+        """The value computed for ``owner`` on this document, computing it on first use."""
+        key = id(owner)
+        if key not in self._values:
+            self._values[key] = (owner, factory())
+        value: T = self._values[key][1]
+        return value
+
+
+class SectionContext:
+    """One section of a document, with cached sentence splits and entries."""
+
+    def __init__(self, document: Document, section_index: int, memo: DocumentMemo) -> None:
+        self.document = document
+        self.section_index = section_index
+        self.section: Section = document.sections[section_index]
+        self.memo = memo
+        self.texts: tuple[str, ...] = tuple(block.text for block in self.section.blocks)
+        self._sentences: dict[int, list[tuple[int, int]]] = {}
+        self._entries: dict[str, list[Entry]] = {}
+
+    @property
+    def is_first_section(self) -> bool:
+        """True for the document's first section (where document-level findings go)."""
+        return self.section_index == 0
+
+    def body_indices(self) -> list[int]:
+        """Indices of the section's blocks that hold body text (not the heading, not empty)."""
+        return [
+            index
+            for index, block in enumerate(self.section.blocks)
+            if block.kind is not BlockKind.HEADING and block.text.strip()
+        ]
+
+    def sentences(self, block_index: int) -> list[tuple[int, int]]:
+        """Sentence spans of one block."""
+        if block_index not in self._sentences:
+            self._sentences[block_index] = sentence_spans(self.texts[block_index])
+        return self._sentences[block_index]
+
+    def entries(self, paragraphs: str = "auto") -> list[Entry]:
+        """Table rows, list items (and, per ``paragraphs``, paragraphs) of the section."""
+        if paragraphs not in self._entries:
+            self._entries[paragraphs] = section_entries(self.section.blocks, paragraphs=paragraphs)
+        return self._entries[paragraphs]
+
+
+def iter_body_sentences(ctx: SectionContext) -> Iterable[tuple[int, int, int]]:
+    """(block index, start, end) of every sentence of the section body, in reading order."""
+    for index in ctx.body_indices():
+        for start, end in ctx.sentences(index):
+            yield index, start, end
