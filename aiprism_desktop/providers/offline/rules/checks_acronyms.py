@@ -29,6 +29,7 @@ class AcronymParams:
     max_length: int
     max_digits: int
     glossary_sections: re.Pattern[str]
+    skip_english_words: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ def _prepare(params: Mapping[str, Any]) -> AcronymParams:
         glossary_sections=compile_pattern(
             params.get("glossary_sections", r"glossary|abbreviations|acronyms|definitions")
         ),
+        skip_english_words=bool(params.get("skip_english_words", True)),
     )
 
 
@@ -67,9 +69,13 @@ def _shouting(text: str) -> bool:
     return len(letters) > 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
 
 
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+
+
 def _defines(text: str, match: re.Match[str], at_block_start: bool) -> bool:
-    before = text[: match.start()].rstrip()
-    after = text[match.end() :]
+    # Bounded windows: a 400 KB paragraph must not be copied at every acronym.
+    before = text[max(0, match.start() - 200) : match.start()].rstrip()
+    after = text[match.end() : match.end() + 300]
     if before.endswith("(") and after.lstrip().startswith(")"):
         return True  # "Know Your Business (KYB)"
     if _EXPANSION_AFTER.match(after) or _DEFINING_VERB.match(after):
@@ -88,6 +94,17 @@ def _first_uses(document: Document, params: AcronymParams) -> dict[int, list[Fir
                     if _is_acronym(m.group(1), params)
                 )
     seen: set[str] = set(glossary)
+    if params.skip_english_words:
+        # "HIGH", "AGAIN": shouting or a label, not an acronym, when the document also uses
+        # the word in lower case.
+        lower = {
+            word
+            for section in document.sections
+            for b in section.blocks
+            for word in _LOWER_WORD.findall(b.text)
+        }
+    else:
+        lower = set()
     found: dict[int, list[FirstUse]] = {}
     for section_index, section in enumerate(document.sections):
         for block_index, block in enumerate(section.blocks):
@@ -98,7 +115,9 @@ def _first_uses(document: Document, params: AcronymParams) -> dict[int, list[Fir
                 if acronym in seen or not _is_acronym(acronym, params):
                     continue
                 seen.add(acronym)
-                at_start = not block.text[: match.start()].strip()
+                if acronym.lower() in lower:
+                    continue
+                at_start = not block.text[: min(match.start(), 200)].strip() and match.start() < 200
                 if not _defines(block.text, match, at_start):
                     found.setdefault(section_index, []).append(
                         FirstUse(acronym, section_index, block_index, match.start(), match.end())
@@ -121,6 +140,7 @@ UNDEFINED_ACRONYMS = CheckKind(
             "max_length": {"type": "integer", "minimum": 2},
             "max_digits": {"type": "integer", "minimum": 0},
             "glossary_sections": {"type": "string"},
+            "skip_english_words": {"type": "boolean"},
         },
         "additionalProperties": False,
     },

@@ -34,6 +34,8 @@ def optional_pattern(params: Mapping[str, Any], key: str) -> re.Pattern[str] | N
     return compile_pattern(value) if isinstance(value, str) and value else None
 
 
+_FOLLOW_REACH = 80  # characters after a phrase that ``followed_by`` looks at
+
 # --- phrases ---------------------------------------------------------------------------------
 
 
@@ -43,6 +45,7 @@ class PhraseParams:
     unless_nearby: re.Pattern[str] | None
     unless_in_section: re.Pattern[str] | None
     one_per_sentence: bool
+    followed_by: re.Pattern[str] | None  # what must come right after the phrase
 
 
 def _prepare_phrases(params: Mapping[str, Any]) -> PhraseParams:
@@ -62,6 +65,7 @@ def _prepare_phrases(params: Mapping[str, Any]) -> PhraseParams:
         unless_nearby=optional_pattern(params, "unless_nearby"),
         unless_in_section=optional_pattern(params, "unless_in_section"),
         one_per_sentence=bool(params.get("one_per_sentence", True)),
+        followed_by=optional_pattern(params, "followed_by"),
     )
 
 
@@ -77,6 +81,10 @@ def _run_phrases(params: PhraseParams, ctx: SectionContext) -> Iterable[Hit]:
         reported: set[tuple[int, int]] = set()
         for match in params.matcher.finditer(text):
             if match.end() == match.start():
+                continue
+            if params.followed_by and not params.followed_by.match(
+                text[match.end() : match.end() + _FOLLOW_REACH]
+            ):
                 continue
             sentence = span_containing(spans, match.start())
             if params.one_per_sentence and sentence in reported:
@@ -104,6 +112,7 @@ PHRASES = CheckKind(
             "unless_nearby": {"type": "string"},
             "unless_in_section": {"type": "string"},
             "one_per_sentence": {"type": "boolean"},
+            "followed_by": {"type": "string"},
         },
         "additionalProperties": False,
     },
@@ -121,21 +130,29 @@ class PassiveParams:
     matcher: re.Pattern[str]
     ignore: frozenset[str]
     agent: re.Pattern[str]
+    actor_before: re.Pattern[str] | None
 
 
 _AUXILIARIES = ("am", "is", "are", "was", "were", "be", "been", "being")
 _MODIFIER = r"(?:(?:not|never|also|then|now|later|only|already|subsequently|\w+ly)\s+)"
 
 
+_PARTICLES = r"(?:\s+(?:back|out|up|down|off|over|through|in)\b)?"
+
+
 def _prepare_passive(params: Mapping[str, Any]) -> PassiveParams:
+    # ``verbs`` limits the check to actions and decisions that need an owner ("approved",
+    # "rolled back"); without it any participle counts (the old, noisier behaviour).
+    verbs = [re.escape(w) for w in params.get("verbs", [])]
     irregular = [re.escape(w) for w in params.get("irregular_participles", [])]
-    participle = "|".join([r"\w+ed", *irregular])
+    participle = "|".join(verbs or [r"\w+ed", *irregular])
     auxiliaries = "|".join(re.escape(a) for a in params.get("auxiliaries", _AUXILIARIES))
-    pattern = rf"\b(?:{auxiliaries})\s+{_MODIFIER}{{0,2}}(?P<participle>{participle})\b"
+    pattern = rf"\b(?:{auxiliaries})\s+{_MODIFIER}{{0,2}}(?P<participle>{participle})\b{_PARTICLES}"
     return PassiveParams(
         matcher=re.compile(pattern, re.IGNORECASE),
         ignore=frozenset(w.lower() for w in params.get("ignore", [])),
         agent=compile_pattern(params.get("agent", r"\bby\b")),
+        actor_before=optional_pattern(params, "actor_before"),
     )
 
 
@@ -150,6 +167,8 @@ def _run_passive(params: PassiveParams, ctx: SectionContext) -> Iterable[Hit]:
             sentence = span_containing(spans, match.start())
             if sentence in reported or params.agent.search(text, match.end(), sentence[1]):
                 continue
+            if params.actor_before and params.actor_before.search(text, sentence[0], match.start()):
+                continue  # "@alice announces resolution is confirmed": the actor is named
             reported.add(sentence)
             yield Hit(
                 index,
@@ -166,8 +185,10 @@ PASSIVE = CheckKind(
         "properties": {
             "auxiliaries": _STRINGS,
             "irregular_participles": _STRINGS,
+            "verbs": _STRINGS,
             "ignore": _STRINGS,
             "agent": {"type": "string"},
+            "actor_before": {"type": "string"},
         },
         "additionalProperties": False,
     },
