@@ -64,6 +64,7 @@ def _stamp(facts: BlockFacts, year: int | None) -> tuple[Place, CalendarDate | N
     if month_day:
         time = pt.TIME.match(text, month_day.end())
         if time:
+            # The year is the document's; ``timeline_entries`` moves it on at a year's end.
             date = CalendarDate(int(month_day.group("m")), int(month_day.group("d")), year)
             place = Place(facts.section, facts.block, month_day.start(), time.end())
             return place, date, parse_clock(time.group())
@@ -80,6 +81,10 @@ def _stamp(facts: BlockFacts, year: int | None) -> tuple[Place, CalendarDate | N
     if first_time is not None:
         return first_time.place, None, first_time.minutes
     return Place(-1, -1, 0, 0), None, None
+
+
+def _year_written(text: str, place: Place) -> bool:
+    return bool(re.search(r"(?:19|20)\d{2}", text[place.start : place.end]))
 
 
 def timeline_entries(facts: DocumentFacts, group: list[int]) -> list[TimelineEntry]:
@@ -107,6 +112,12 @@ def timeline_entries(facts: DocumentFacts, group: list[int]) -> list[TimelineEnt
                 bodies[-1].append(block.text)
             continue
         if date is not None:
+            inferred = date.year is not None and not _year_written(block.text, place)
+            if inferred and carried is not None and carried.year is not None:
+                # "[12-05 16:21]" then "[03-20 16:46]": month-day stamps crossed a new year.
+                date = CalendarDate(date.month, date.day, carried.year)
+                if (carried.month - date.month) >= 6:
+                    date = CalendarDate(date.month, date.day, carried.year + 1)
             carried, day_shift, previous_minutes = date, 0, None
         elif (
             minutes is not None
