@@ -32,7 +32,7 @@ async def create_reviewer(
     if name == "offline":
         from aiprism_desktop.providers.offline.reviewer import OfflineReviewer
 
-        return OfflineReviewer(config_dir=config_dir)
+        return await OfflineReviewer.open(config_dir=config_dir)  # compiles rules off the loop
     if name == "bedrock":
         from aiprism_desktop.providers.bedrock.chain.types import ChainSettings
         from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer, BedrockSettings

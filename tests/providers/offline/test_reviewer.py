@@ -32,7 +32,14 @@ from aiprism_desktop.providers.offline.reviewer import (
 )
 from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
 from tests.providers.contract import ReviewerContract, run, sample_path
-from tests.support.rule_docs import by_rule, hawkeye, make_doc, request_for, review
+from tests.support.rule_docs import (
+    by_rule,
+    hawkeye,
+    make_doc,
+    request_for,
+    review,
+    with_outline,
+)
 
 _MISQUOTE_PACK = """
 rules:
@@ -205,7 +212,7 @@ def test_user_pack_adds_a_rule(tmp_path: Path) -> None:
 def test_later_user_file_wins(tmp_path: Path) -> None:
     _user_pack(tmp_path, "rules:\n  - id: long-sentence\n    params: {max_words: 50}\n", "a.yaml")
     _user_pack(tmp_path, "rules:\n  - id: long-sentence\n    params: {max_words: 8}\n", "b.yaml")
-    document = make_doc(("Background", ["One two three four five six seven eight nine ten."]))
+    document = with_outline(("Background", ["One two three four five six seven eight nine ten."]))
     drafts = by_rule(
         review(document, "Background", OfflineReviewer(config_dir=tmp_path)), "long-sentence"
     )

@@ -45,7 +45,8 @@ class PhraseParams:
     unless_nearby: re.Pattern[str] | None
     unless_in_section: re.Pattern[str] | None
     one_per_sentence: bool
-    followed_by: re.Pattern[str] | None  # what must come right after the phrase
+    followed_by: re.Pattern[str] | None  # what must come right after a listed phrase
+    phrases: frozenset[str]  # the listed phrases, lower case (``followed_by`` applies to them)
 
 
 def _prepare_phrases(params: Mapping[str, Any]) -> PhraseParams:
@@ -66,6 +67,7 @@ def _prepare_phrases(params: Mapping[str, Any]) -> PhraseParams:
         unless_in_section=optional_pattern(params, "unless_in_section"),
         one_per_sentence=bool(params.get("one_per_sentence", True)),
         followed_by=optional_pattern(params, "followed_by"),
+        phrases=frozenset(" ".join(p.lower().split()) for p in params.get("phrases", [])),
     )
 
 
@@ -82,8 +84,10 @@ def _run_phrases(params: PhraseParams, ctx: SectionContext) -> Iterable[Hit]:
         for match in params.matcher.finditer(text):
             if match.end() == match.start():
                 continue
-            if params.followed_by and not params.followed_by.match(
-                text[match.end() : match.end() + _FOLLOW_REACH]
+            if (
+                params.followed_by
+                and " ".join(match.group().lower().split()) in params.phrases
+                and not params.followed_by.match(text[match.end() : match.end() + _FOLLOW_REACH])
             ):
                 continue
             sentence = span_containing(spans, match.start())
