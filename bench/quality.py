@@ -121,7 +121,9 @@ def evaluate(reviewer: OfflineReviewer, postmortems: list[Postmortem], folder: P
 
 def report(label: str, tally: Tally) -> bool:
     assert tally.clean is not None and tally.hits is not None and tally.totals is not None
-    print(f"\n== {label}: {tally.words} words (clean), {sum(tally.totals.values())} planted defects")
+    print(
+        f"\n== {label}: {tally.words} words (clean), {sum(tally.totals.values())} planted defects"
+    )
     print(f"  {'defect kind':<20} {'found':>7} {'recall':>7}")
     ok = True
     for kind in sorted(tally.totals):
@@ -130,7 +132,9 @@ def report(label: str, tally: Tally) -> bool:
         print(f"  {kind:<20} {tally.hits[kind]:>3}/{tally.totals[kind]:<3} {recall:>7.0%}")
     overall = sum(tally.hits.values()) / max(sum(tally.totals.values()), 1)
     ok &= overall >= RECALL_TARGET
-    print(f"  {'all kinds':<20} {sum(tally.hits.values()):>3}/{sum(tally.totals.values()):<3} {overall:>7.0%}")
+    print(
+        f"  {'all kinds':<20} {sum(tally.hits.values()):>3}/{sum(tally.totals.values()):<3} {overall:>7.0%}"
+    )
     per_rule = Counter(found.rule for _, found in tally.clean)
     density = len(tally.clean) / tally.words * 1000
     ok &= density <= DENSITY_TARGET and tally.repeated_clean == 0 and tally.repeated_planted == 0

@@ -23,7 +23,15 @@ from aiprism_desktop.providers.offline.facts.extract import (
 )
 from aiprism_desktop.providers.offline.rules.context import SectionContext
 
-_MAX_PER_NOUN: Final = 40  # statements of one noun compared pairwise (bounded work)
+_MAX_PER_NOUN: Final = 40
+_TOTAL_WORDS: Final = (
+    "total",
+    "altogether",
+    "in all",
+    "overall",
+    "combined",
+    "all told",
+)  # statements of one noun compared pairwise (bounded work)
 
 
 def _figure(value: float) -> str:
@@ -115,6 +123,9 @@ def _totals(params: TotalParams, ctx: SectionContext) -> Callable[[DocumentFacts
     def compute(facts: DocumentFacts) -> list[Finding]:
         found: list[Finding] = []
         for block in facts.blocks:
+            lowered = block.text.lower()
+            if not any(word in lowered for word in _TOTAL_WORDS):
+                continue  # every total marker holds one of these words
             for marker in pt.TOTAL_MARKER.finditer(block.text):
                 start, end = block.sentence_of(marker.start())
                 numbers = _numbers(block, start, end)

@@ -19,7 +19,7 @@ QUOTE_LIMIT: Final = 160
 
 def document_facts(ctx: SectionContext) -> DocumentFacts:
     """The document's facts, extracted on first use and shared by every fact rule."""
-    return ctx.memo.get(_FACTS_KEY, lambda: extract_facts(ctx.document, ctx.checkpoint))
+    return ctx.memo.get(_FACTS_KEY, lambda: extract_facts(ctx.document, ctx.checkpoint), ctx.budget)
 
 
 def quote_of(ctx: SectionContext, place: Place) -> str:
@@ -46,7 +46,7 @@ def hits_for_section(
     ctx: SectionContext, params: object, compute: Callable[[DocumentFacts], list[Finding]]
 ) -> Iterable[Hit]:
     """The hits in the current section, from a document-wide computation done once."""
-    found = ctx.memo.get(params, lambda: compute(document_facts(ctx)))
+    found = ctx.memo.get(params, lambda: compute(document_facts(ctx)), ctx.budget)
     for finding in found:
         if finding.place.section == ctx.section_index:
             place = finding.place

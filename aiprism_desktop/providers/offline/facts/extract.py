@@ -11,8 +11,9 @@ import bisect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 from aiprism_desktop.core.document import BlockKind, Document
 from aiprism_desktop.providers.offline.facts import patterns as pt
@@ -148,9 +149,23 @@ def _place(facts: BlockFacts, start: int, end: int) -> Place:
     return Place(facts.section, facts.block, start, end, facts.sentence_of(start))
 
 
+def _date_matches(text: str) -> Iterator[re.Match[str]]:
+    """``pt.DATE`` matches, tried only where a date can start."""
+    reached = 0
+    for start in pt.DATE_START.finditer(text):
+        if start.start() < reached:
+            continue
+        match = pt.DATE.match(text, start.start())
+        if match:
+            reached = match.end()
+            yield match
+
+
 def _dates(facts: BlockFacts) -> None:
     text = facts.text
-    for match in pt.DATE.finditer(text):
+    if not pt.DIGIT.search(text):
+        return  # every date has a digit
+    for match in _date_matches(text):
         has_year = bool(match.group("iso") or match.group("y1") or match.group("y2"))
         has_year = has_year or bool(match.group("y3"))
         core = next(match.group(g) for g in ("iso", "dmy", "mdy", "num") if match.group(g))
@@ -173,8 +188,20 @@ def _dates(facts: BlockFacts) -> None:
         )
 
 
+def _free_before(text: str, start: int, banned: frozenset[str]) -> bool:
+    """The value starts a token: no word character (or one of ``banned``) just before it."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    return not (before.isalnum() or before == "_" or before in banned)
+
+
 def _times(facts: BlockFacts) -> None:
+    if ":" not in facts.text and not pt.AM_PM.search(facts.text):
+        return  # every clock time has a colon or an am/pm
     for match in pt.TIME.finditer(facts.text):
+        if not _free_before(facts.text, match.start(), pt.NOT_BEFORE_TIME):
+            continue
         minutes = parse_clock(match.group())
         if minutes is not None:
             facts.times.append(TimeMention(_place(facts, match.start(), match.end()), minutes))
@@ -193,10 +220,20 @@ def _spread(qualifier: str, unit: str) -> tuple[float, float]:
     return (0.25, 0.25)  # about, around, roughly, nearly, almost, ~
 
 
+_UNIT_WORDS: Final = ("min", "hour", "hr", "day", "week", "month", "sec")
+
+
 def _durations(facts: BlockFacts) -> None:
-    for match in pt.DURATION.finditer(facts.text):
-        number = match.group("num")
-        spread_low, spread_high = _spread(match.group("qual") or "", match.group("unit"))
+    text = facts.text
+    lowered = text.lower()
+    if not any(word in lowered for word in _UNIT_WORDS) and not pt.DIGIT_UNIT.search(text):
+        return  # no unit of time: skip the scan
+    for unit in pt.DURATION_UNIT.finditer(text):
+        head = pt.DURATION_HEAD.search(text, max(0, unit.start() - pt.DURATION_REACH), unit.start())
+        if head is None:
+            continue
+        number = head.group("num")
+        spread_low, spread_high = _spread(head.group("qual") or "", unit.group())
         if re.search(r"\d\s?[-–]\s?\d", number):  # "4-5 hours": a range of lengths
             low_text, high_text = re.split(r"\s?[-–]\s?", number)
             low_value, high_value = float(low_text), float(high_text)
@@ -205,11 +242,11 @@ def _durations(facts: BlockFacts) -> None:
             if amount is None:
                 continue
             low_value = high_value = amount
-        per_unit = unit_minutes(match.group("unit"))
+        per_unit = unit_minutes(unit.group())
         low = low_value * per_unit * (1 - spread_low)
         high = high_value * per_unit * (1 + spread_high)
         minutes = (low_value + high_value) / 2 * per_unit
-        place = _place(facts, match.start(), match.end())
+        place = _place(facts, head.start(), unit.end())
         facts.durations.append(Duration(place, minutes, max(low - 1, 0), high + 1))
 
 
@@ -274,6 +311,8 @@ def _context(
 def _quantities(facts: BlockFacts, taken: list[tuple[int, int]]) -> None:
     text = facts.text
     for match in pt.QUANTITY.finditer(text):
+        if not _free_before(text, match.start(), pt.NOT_BEFORE_QUANTITY):
+            continue
         noun = match.group("noun").lower()
         if noun in _DURATION_NOUNS or any(
             s < match.end("num") and match.start() < e for s, e in taken
@@ -294,6 +333,9 @@ def _quantities(facts: BlockFacts, taken: list[tuple[int, int]]) -> None:
 
 
 def _references(facts: BlockFacts) -> None:
+    lowered = facts.text.lower()
+    if "section" not in lowered and "appendix" not in lowered:
+        return  # the pattern needs one of them: skip the scan
     for match in pt.SECTION_REFERENCE.finditer(facts.text):
         name = match.group("name") or match.group("quoted") or match.group("appendix") or ""
         place = _place(facts, match.start(), match.end())

@@ -26,35 +26,54 @@ DATE: Final = re.compile(
     rf"|(?P<num>(?P<n1>\d{{1,2}})[-/](?P<n2>\d{{1,2}})[-/](?P<y3>{_YEAR}))(?![\w/-]))"
     rf"(?:\s*\((?P<wd2>{WEEKDAY})\))?"
 )
+# Where a date can start: a digit, or the capital of a month or weekday name. Scanning for
+# these with a character class runs in C; the full pattern is then tried only there.
+DATE_START: Final = re.compile(r"[0-9JFMASONDTW]")
+
 # "(2019-04-05) was a Friday", "2019-04-05 was Friday": a weekday stated after the date.
 WEEKDAY_AFTER: Final = re.compile(rf"\)?\s*(?:was|is|fell\s+on)\s+(?:a\s+)?(?P<wd>{WEEKDAY})\b")
 # "[03-26 23:04]": month-day stamps, only trusted at the start of a timeline entry.
 MONTH_DAY_STAMP: Final = re.compile(r"\[?(?P<m>1[0-2]|0[1-9])-(?P<d>3[01]|[12]\d|0[1-9])\s+(?=\d)")
 
+# Starts with a digit (a character class the engine scans for in C); the character before is
+# checked by the extractor (a lookbehind first made the engine try the pattern everywhere).
 TIME: Final = re.compile(
-    r"(?<![\w:.])(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?(?!\w))?"
-    r"|(?:1[0-2]|0?[1-9])\s?[AaPp]\.?[Mm]\.?(?!\w))(?![\w:])"
+    r"\d{1,2}(?::[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?(?!\w))?|\s?[AaPp]\.?[Mm]\.?(?!\w))"
+    r"(?![\w:])"
 )
+NOT_BEFORE_TIME: Final = frozenset(":.")
 
 _COUNT_WORDS = (
     r"half\s+an?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen"
     r"|twenty|thirty|forty|fifty|sixty|ninety"
 )
-DURATION: Final = re.compile(
+# Durations are found from their unit backwards: units are rare, and trying the qualifier and
+# number alternatives at every character made this the slowest pattern of the scan.
+DURATION_UNIT: Final = re.compile(
+    r"(?:\b(?:minutes?|mins?|hours?|hrs?|hr|days?|weeks?|months?|seconds?|secs?)"
+    r"|(?<=\d)(?:hrs?|hr|mins?|h|m))(?![\w])",
+    re.IGNORECASE,
+)
+DURATION_HEAD: Final = re.compile(
     r"(?<![\w.:])(?P<qual>(?:just\s+|a\s+little\s+)?(?:over|under|about|around|roughly|nearly"
     r"|almost|approximately|approx\.|at\s+least|at\s+most|more\s+than|less\s+than|up\s+to"
     r"|within)\s+|~\s?)?"
     rf"(?P<num>\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?|{_COUNT_WORDS})"
-    r"(?:\s+|-|(?<=\d)(?=[hm]))"
-    r"(?P<unit>minutes?|mins?|hours?|hrs?|hr|days?|weeks?|months?|seconds?|secs?|h|m)(?![\w])",
+    r"(?:\s+|-|(?<=\d))$",
     re.IGNORECASE,
 )
+DURATION_REACH: Final = 60
+DIGIT_UNIT: Final = re.compile(r"\d(?:h|m|hr)\b")
+DIGIT: Final = re.compile(r"\d")
+AM_PM: Final = re.compile(r"\d\s?[AaPp]\.?[Mm]\b")
 
 QUANTITY: Final = re.compile(
-    r"(?<![\w.#$€£/:-])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<unit>%|GB|MB|KB|TB|GiB|MiB|TiB|ms|k)(?![\w]))?"
     r"\s+(?P<mods>(?:[a-z][a-z-]*\s+){0,2}?)(?P<noun>[A-Za-z][A-Za-z-]*s)\b"
 )
+NOT_BEFORE_QUANTITY: Final = frozenset(".#$€£/:-")
+
 TOTAL_MARKER: Final = re.compile(
     r"\b(?:a\s+total\s+of|in\s+total|totall?(?:ing|ed)?|altogether|in\s+all|overall"
     r"|combined|all\s+told)\b",

@@ -8,7 +8,7 @@ for the whole document). Only the first use is reported, in the section where it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +64,17 @@ def _is_acronym(token: str, params: AcronymParams) -> bool:
     return digits <= params.max_digits and sum(ch.isupper() for ch in token) >= 2
 
 
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+
+
 def _shouting(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) > 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
+    """A line written in capitals (a banner, a label): its words are not acronyms."""
+    upper = len(_UPPER.findall(text))
+    if upper <= 7:
+        return False
+    lower = len(_LOWER.findall(text))
+    return upper + lower > 12 and upper / (upper + lower) > 0.6
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
@@ -83,7 +91,9 @@ def _defines(text: str, match: re.Match[str], at_block_start: bool) -> bool:
     return at_block_start and bool(_GLOSSARY_ENTRY.match(after))  # "KYB – Know Your Business"
 
 
-def _first_uses(document: Document, params: AcronymParams) -> dict[int, list[FirstUse]]:
+def _first_uses(
+    document: Document, params: AcronymParams, checkpoint: Callable[[], None]
+) -> dict[int, list[FirstUse]]:
     glossary: set[str] = set()
     for section in document.sections:
         if params.glossary_sections.search(section.title):
@@ -107,6 +117,7 @@ def _first_uses(document: Document, params: AcronymParams) -> dict[int, list[Fir
         lower = set()
     found: dict[int, list[FirstUse]] = {}
     for section_index, section in enumerate(document.sections):
+        checkpoint()
         for block_index, block in enumerate(section.blocks):
             if block.kind is BlockKind.HEADING or _shouting(block.text):
                 continue
@@ -126,7 +137,9 @@ def _first_uses(document: Document, params: AcronymParams) -> dict[int, list[Fir
 
 
 def _run(params: AcronymParams, ctx: SectionContext) -> Iterable[Hit]:
-    uses = ctx.memo.get(params, lambda: _first_uses(ctx.document, params))
+    uses = ctx.memo.get(
+        params, lambda: _first_uses(ctx.document, params, ctx.checkpoint), ctx.budget
+    )
     for use in uses.get(ctx.section_index, []):
         yield Hit(use.block_index, use.start, use.end, {"acronym": use.acronym})
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
 from aiprism_desktop.providers.offline.rules.dates import expand_macros
+from aiprism_desktop.providers.offline.rules.phrase_find import find_phrases
 from aiprism_desktop.providers.offline.rules.text import span_containing, words
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
@@ -41,34 +43,90 @@ _FOLLOW_REACH = 80  # characters after a phrase that ``followed_by`` looks at
 
 @dataclass(frozen=True, slots=True)
 class PhraseParams:
-    matcher: re.Pattern[str]
+    phrase_matcher: re.Pattern[str] | None
+    pattern_matcher: re.Pattern[str] | None
+    phrases: tuple[str, ...]  # the listed phrases, lower case, single-spaced
+    anchors: tuple[str, ...]  # a block must contain one of these (lower case) to hold a phrase
+    keywords: tuple[str, ...]  # a block must contain one of these to be scanned at all
     unless_nearby: re.Pattern[str] | None
     unless_in_section: re.Pattern[str] | None
     one_per_sentence: bool
     followed_by: re.Pattern[str] | None  # what must come right after a listed phrase
-    phrases: frozenset[str]  # the listed phrases, lower case (``followed_by`` applies to them)
+
+
+def _phrase_alternation(phrases: list[str]) -> str:
+    """One regex for all listed phrases, longest first. Phrases that start and end with a word
+    character share one pair of \\b outside the group, which keeps the scan fast (a lookaround
+    around every alternative made it four times slower)."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    wordy = [p for p in ordered if re.match(r"\w", p) and re.search(r"\w$", p)]
+    other = [p for p in ordered if p not in wordy]
+    parts = []
+    if wordy:
+        parts.append(
+            r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in wordy) + r")\b"
+        )
+    parts += [phrase_regex(p) for p in other]
+    return "|".join(parts)
+
+
+# Words too common to tell a block apart: a phrase's anchor is its longest other word.
+_COMMON_WORDS = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "it", "is", "we", "i", "have", "has", "be"]
+)
+
+
+def _anchor(phrase: str) -> str:
+    words = phrase.lower().split()
+    rare = [w for w in words if w not in _COMMON_WORDS] or words
+    return max(rare, key=len)
 
 
 def _prepare_phrases(params: Mapping[str, Any]) -> PhraseParams:
     case_sensitive = bool(params.get("case_sensitive", False))
-    alternatives = [phrase_regex(p) for p in params.get("phrases", [])]
-    alternatives += [expand_macros(p) for p in params.get("patterns", [])]
-    if not alternatives:
+    phrases = [p for p in params.get("phrases", []) if p.strip()]
+    patterns = [expand_macros(p) for p in params.get("patterns", [])]
+    if not phrases and not patterns:
         raise ValueError("params need at least one entry in 'phrases' or 'patterns'")
-    # Longest phrases first, so "a number of" wins over "number".
-    alternatives.sort(key=len, reverse=True)
-    for alternative in alternatives:
-        compile_pattern(alternative, case_sensitive=case_sensitive)  # names the bad one
+    for pattern in patterns:
+        compile_pattern(pattern, case_sensitive=case_sensitive)  # names the bad one
+    # Longest patterns first, so a longer alternative wins where two start at one place.
+    patterns.sort(key=len, reverse=True)
     return PhraseParams(
-        matcher=compile_pattern(
-            "|".join(f"(?:{a})" for a in alternatives), case_sensitive=case_sensitive
+        phrase_matcher=(
+            compile_pattern(_phrase_alternation(phrases), case_sensitive=case_sensitive)
+            if phrases
+            else None
         ),
+        pattern_matcher=(
+            compile_pattern("|".join(f"(?:{p})" for p in patterns), case_sensitive=case_sensitive)
+            if patterns
+            else None
+        ),
+        phrases=tuple(" ".join(p.lower().split()) for p in phrases),
+        anchors=tuple(_anchor(p) for p in phrases),
+        keywords=tuple(word.lower() for word in params.get("keywords", [])),
         unless_nearby=optional_pattern(params, "unless_nearby"),
         unless_in_section=optional_pattern(params, "unless_in_section"),
         one_per_sentence=bool(params.get("one_per_sentence", True)),
         followed_by=optional_pattern(params, "followed_by"),
-        phrases=frozenset(" ".join(p.lower().split()) for p in params.get("phrases", [])),
     )
+
+
+def _matches(params: PhraseParams, text: str) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is a listed phrase) of phrase and pattern matches, in text order."""
+    streams: list[Iterator[tuple[int, int, bool]]] = []
+    lowered = text.lower()
+    if params.keywords and not any(word in lowered for word in params.keywords):
+        return
+    if params.phrase_matcher and any(anchor in lowered for anchor in params.anchors):
+        spans = find_phrases(params.phrases, text, lowered)
+        if spans is None:
+            spans = [m.span() for m in params.phrase_matcher.finditer(text)]
+        streams.append((start, end, True) for start, end in spans)
+    if params.pattern_matcher:
+        streams.append((m.start(), m.end(), False) for m in params.pattern_matcher.finditer(text))
+    yield from heapq.merge(*streams, key=lambda item: (item[0], not item[2]))
 
 
 def _run_phrases(params: PhraseParams, ctx: SectionContext) -> Iterable[Hit]:
@@ -77,32 +135,28 @@ def _run_phrases(params: PhraseParams, ctx: SectionContext) -> Iterable[Hit]:
         params.unless_in_section.search(ctx.texts[i]) for i in body
     ):
         return
-    for index in body:
+    for index in ctx.walk(body):
         text = ctx.texts[index]
-        spans = ctx.sentences(index)
         reported: set[tuple[int, int]] = set()
-        for match in params.matcher.finditer(text):
-            if match.end() == match.start():
+        spans: list[tuple[int, int]] | None = None
+        for start, end, is_phrase in _matches(params, text):
+            if end == start:
                 continue
             if (
-                params.followed_by
-                and " ".join(match.group().lower().split()) in params.phrases
-                and not params.followed_by.match(text[match.end() : match.end() + _FOLLOW_REACH])
+                is_phrase
+                and params.followed_by
+                and not params.followed_by.match(text[end : end + _FOLLOW_REACH])
             ):
                 continue
-            sentence = span_containing(spans, match.start())
+            spans = spans if spans is not None else ctx.sentences(index)
+            sentence = span_containing(spans, start)
             if params.one_per_sentence and sentence in reported:
                 continue
             sentence_text = text[sentence[0] : sentence[1]]
             if params.unless_nearby and params.unless_nearby.search(sentence_text):
                 continue
             reported.add(sentence)
-            yield Hit(
-                index,
-                match.start(),
-                match.end(),
-                {"match": match.group(), "sentence": sentence_text},
-            )
+            yield Hit(index, start, end, {"match": text[start:end], "sentence": sentence_text})
 
 
 PHRASES = CheckKind(
@@ -117,6 +171,7 @@ PHRASES = CheckKind(
             "unless_in_section": {"type": "string"},
             "one_per_sentence": {"type": "boolean"},
             "followed_by": {"type": "string"},
+            "keywords": _STRINGS,
         },
         "additionalProperties": False,
     },
@@ -135,6 +190,7 @@ class PassiveParams:
     ignore: frozenset[str]
     agent: re.Pattern[str]
     actor_before: re.Pattern[str] | None
+    verbs: tuple[str, ...]  # lower case; a block without any of them holds no match
 
 
 _AUXILIARIES = ("am", "is", "are", "was", "were", "be", "been", "being")
@@ -157,12 +213,17 @@ def _prepare_passive(params: Mapping[str, Any]) -> PassiveParams:
         ignore=frozenset(w.lower() for w in params.get("ignore", [])),
         agent=compile_pattern(params.get("agent", r"\bby\b")),
         actor_before=optional_pattern(params, "actor_before"),
+        verbs=tuple(w.lower() for w in params.get("verbs", [])),
     )
 
 
 def _run_passive(params: PassiveParams, ctx: SectionContext) -> Iterable[Hit]:
-    for index in ctx.body_indices():
+    for index in ctx.walk(ctx.body_indices()):
         text = ctx.texts[index]
+        if params.verbs:
+            lowered = text.lower()
+            if not any(verb in lowered for verb in params.verbs):
+                continue  # a substring test is much cheaper than the pattern
         spans = ctx.sentences(index)
         reported: set[tuple[int, int]] = set()
         for match in params.matcher.finditer(text):

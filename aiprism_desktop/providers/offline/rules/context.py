@@ -12,11 +12,12 @@ review, and Ctrl-C takes effect between two blocks.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from aiprism_desktop.core.document import BlockKind, Document, Section
 from aiprism_desktop.providers.offline.rules.entries import Entry, section_entries
@@ -75,14 +76,30 @@ class DocumentMemo:
         self._values: dict[int, tuple[object, Any]] = {}
         self._lock = threading.RLock()
 
-    def get(self, owner: object, factory: Callable[[], T]) -> T:
-        """The value computed for ``owner`` on this document, computing it on first use."""
+    def get(self, owner: object, factory: Callable[[], T], budget: Budget | None = None) -> T:
+        """The value computed for ``owner`` on this document, computing it on first use.
+
+        A document-wide analysis runs under its own, larger time budget (not the asking rule's);
+        if it runs out, that is remembered, so later sections skip at once instead of starting
+        the same analysis again.
+        """
         key = id(owner)
         with self._lock:
             if key not in self._values:
-                self._values[key] = (owner, factory())
-            value: T = self._values[key][1]
-        return value
+                try:
+                    with budget.document_phase() if budget else contextlib.nullcontext():
+                        self._values[key] = (owner, factory())
+                except BudgetExceeded:
+                    self._values[key] = (owner, _OUT_OF_TIME)
+                    raise
+            value = self._values[key][1]
+        if value is _OUT_OF_TIME:
+            raise BudgetExceeded
+        result: T = value
+        return result
+
+
+_OUT_OF_TIME: Final = object()
 
 
 @dataclass(slots=True)
@@ -93,9 +110,21 @@ class Budget:
     cancel: threading.Event = field(default_factory=threading.Event)
     deadline: float = 0.0
 
+    document_seconds: float = 30.0  # for document-wide analyses (facts, first uses)
+
     def start(self) -> None:
         """Start the clock for the next rule."""
         self.deadline = time.monotonic() + self.seconds
+
+    @contextlib.contextmanager
+    def document_phase(self) -> Iterator[None]:
+        """Run a document-wide analysis under the document budget, then restore the rule's."""
+        saved = self.deadline
+        self.deadline = time.monotonic() + self.document_seconds if self.deadline else 0.0
+        try:
+            yield
+        finally:
+            self.deadline = saved
 
     def check(self) -> None:
         """Raise when the review was cancelled or the rule is out of time."""

@@ -98,13 +98,9 @@ def first_sentence(text: str, max_chars: int = 200) -> tuple[int, int]:
     return trim_span(text, start, end)
 
 
-def _occurrences(needle: str, haystacks: Sequence[str]) -> int:
-    count = 0
-    for text in haystacks:
-        count += text.count(needle)
-        if count > 1:
-            break
-    return count
+def _occurrences(needle: str, haystack: str) -> int:
+    first = haystack.find(needle)
+    return 0 if first < 0 else 1 + (haystack.find(needle, first + 1) >= 0)
 
 
 def widen_to_unique(
@@ -118,10 +114,11 @@ def widen_to_unique(
     version is returned (the reviewer drops a second finding with the same quote).
     """
     text = texts[index]
+    joined = "\x00".join(texts)  # one search instead of one per block (quotes hold no NUL)
     low, high = limit
     steps = 0
     # The word before comes first: it is usually the subject ("account was suspended").
-    while _occurrences(text[start:end], texts) > 1 and (start > low or end < high):
+    while _occurrences(text[start:end], joined) > 1 and (start > low or end < high):
         steps += 1
         if steps > MAX_WIDEN_STEPS:
             break
@@ -129,7 +126,7 @@ def widen_to_unique(
             window = max(low, start - 80)
             preceding = list(_WORD.finditer(text, window, start))
             start = preceding[-1].start() if preceding else window
-        if _occurrences(text[start:end], texts) > 1 and end < high:
+        if _occurrences(text[start:end], joined) > 1 and end < high:
             following = _WORD.search(text, end, min(high, end + 80))
             end = following.end() if following else min(high, end + 80)
     return trim_span(text, start, end)
