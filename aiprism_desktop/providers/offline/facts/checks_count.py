@@ -22,6 +22,7 @@ from aiprism_desktop.providers.offline.facts.extract import (
     Quantity,
 )
 from aiprism_desktop.providers.offline.rules.context import SectionContext
+from aiprism_desktop.providers.offline.rules.text import contains_any
 
 _MAX_PER_NOUN: Final = 40
 _TOTAL_WORDS: Final = (
@@ -124,7 +125,7 @@ def _totals(params: TotalParams, ctx: SectionContext) -> Callable[[DocumentFacts
         found: list[Finding] = []
         for block in facts.blocks:
             lowered = block.text.lower()
-            if not any(word in lowered for word in _TOTAL_WORDS):
+            if not contains_any(lowered, _TOTAL_WORDS):
                 continue  # every total marker holds one of these words
             for marker in pt.TOTAL_MARKER.finditer(block.text):
                 start, end = block.sentence_of(marker.start())

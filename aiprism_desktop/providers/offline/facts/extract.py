@@ -153,7 +153,9 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
     """``pt.DATE`` matches, tried only where a date can start."""
     reached = 0
     for start in pt.DATE_START.finditer(text):
-        if start.start() < reached:
+        if start.start() < reached or (
+            not start.group()[0].isdigit() and start.group() not in pt.DATE_NAMES
+        ):
             continue
         match = pt.DATE.match(text, start.start())
         if match:
@@ -163,8 +165,6 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
 
 def _dates(facts: BlockFacts) -> None:
     text = facts.text
-    if not pt.DIGIT.search(text):
-        return  # every date has a digit
     for match in _date_matches(text):
         has_year = bool(match.group("iso") or match.group("y1") or match.group("y2"))
         has_year = has_year or bool(match.group("y3"))
@@ -223,12 +223,26 @@ def _spread(qualifier: str, unit: str) -> tuple[float, float]:
 _UNIT_WORDS: Final = ("min", "hour", "hr", "day", "week", "month", "sec")
 
 
+def _duration_units(text: str, lowered: str) -> list[re.Match[str]]:
+    """Units of time in the text, found by substring search (then checked by the pattern)."""
+    starts = {m.start() + 1 for m in pt.DIGIT_UNIT.finditer(text)}
+    for word in _UNIT_WORDS:
+        position = lowered.find(word)
+        while position >= 0:
+            starts.add(position)
+            position = lowered.find(word, position + 1)
+    found = []
+    for start in sorted(starts):
+        match = pt.DURATION_UNIT.match(text, start)
+        if match and (not found or start >= found[-1].end()):
+            found.append(match)
+    return found
+
+
 def _durations(facts: BlockFacts) -> None:
     text = facts.text
     lowered = text.lower()
-    if not any(word in lowered for word in _UNIT_WORDS) and not pt.DIGIT_UNIT.search(text):
-        return  # no unit of time: skip the scan
-    for unit in pt.DURATION_UNIT.finditer(text):
+    for unit in _duration_units(text, lowered):
         head = pt.DURATION_HEAD.search(text, max(0, unit.start() - pt.DURATION_REACH), unit.start())
         if head is None:
             continue
@@ -318,7 +332,10 @@ def _quantities(facts: BlockFacts, taken: list[tuple[int, int]]) -> None:
             s < match.end("num") and match.start() < e for s, e in taken
         ):
             continue
-        value = parse_amount(match.group("num"))
+        written = match.group("num")
+        if "," in written and not pt.GROUPED_NUMBER.fullmatch(written):
+            continue  # "1,2,3" is a list, not a figure
+        value = parse_amount(written)
         if value is None:
             continue
         singular = noun[:-1]
@@ -345,14 +362,16 @@ def _references(facts: BlockFacts) -> None:
 def block_facts(section: int, block: int, text: str) -> BlockFacts:
     """The facts of one block of text."""
     facts = BlockFacts(section, block, text, sentence_spans(text))
-    _dates(facts)
-    _times(facts)
+    if pt.DIGIT.search(text):  # dates, times, figures and ranges all hold a digit
+        _dates(facts)
+        _times(facts)
     _durations(facts)
     _ranges(facts)
     taken = [(m.place.start, m.place.end) for m in facts.dates]
     taken += [(m.place.start, m.place.end) for m in facts.times]
     taken += [(m.place.start, m.place.end) for m in facts.durations]
-    _quantities(facts, taken)
+    if pt.DIGIT.search(text):
+        _quantities(facts, taken)
     _references(facts)
     return facts
 

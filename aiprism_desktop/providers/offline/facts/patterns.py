@@ -28,7 +28,9 @@ DATE: Final = re.compile(
 )
 # Where a date can start: a digit, or the capital of a month or weekday name. Scanning for
 # these with a character class runs in C; the full pattern is then tried only there.
-DATE_START: Final = re.compile(r"[0-9JFMASONDTW]")
+DATE_START: Final = re.compile(r"\d+|[A-Z][a-z]{2}")
+_NAMES: Final = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun"
+DATE_NAMES: Final = frozenset(_NAMES.split())
 
 # "(2019-04-05) was a Friday", "2019-04-05 was Friday": a weekday stated after the date.
 WEEKDAY_AFTER: Final = re.compile(rf"\)?\s*(?:was|is|fell\s+on)\s+(?:a\s+)?(?P<wd>{WEEKDAY})\b")
@@ -68,11 +70,12 @@ DIGIT: Final = re.compile(r"\d")
 AM_PM: Final = re.compile(r"\d\s?[AaPp]\.?[Mm]\b")
 
 QUANTITY: Final = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?P<num>\d[\d,]*(?:\.\d+)?)"
     r"(?:\s?(?P<unit>%|GB|MB|KB|TB|GiB|MiB|TiB|ms|k)(?![\w]))?"
     r"\s+(?P<mods>(?:[a-z][a-z-]*\s+){0,2}?)(?P<noun>[A-Za-z][A-Za-z-]*s)\b"
 )
 NOT_BEFORE_QUANTITY: Final = frozenset(".#$€£/:-")
+GROUPED_NUMBER: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 TOTAL_MARKER: Final = re.compile(
     r"\b(?:a\s+total\s+of|in\s+total|totall?(?:ing|ed)?|altogether|in\s+all|overall"

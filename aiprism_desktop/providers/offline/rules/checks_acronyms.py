@@ -8,7 +8,7 @@ for the whole document). Only the first use is reported, in the section where it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,19 @@ from aiprism_desktop.core.document import BlockKind, Document
 from aiprism_desktop.providers.offline.rules.checks_language import compile_pattern
 from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
 
-_TOKEN = re.compile(r"(?<![\w&/-])([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)(?![\w&-])")
+# Starts with the capital (scanned for in C); the character before is checked in ``_tokens``.
+_TOKEN = re.compile(r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)(?![\w&-])")
+_NOT_BEFORE = frozenset("&/-_")
+
+
+def _tokens(text: str) -> Iterator[re.Match[str]]:
+    for match in _TOKEN.finditer(text):
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE):
+            continue
+        yield match
+
+
 _ROMAN = re.compile(r"[IVXLCDM]+")
 _EXPANSION_AFTER = re.compile(r"\s*\(\s*[A-Za-z][\w'-]*(?:\s+[\w'&-]+)+\s*\)")
 _DEFINING_VERB = re.compile(r"\s+(?:stands\s+for|means|is\s+short\s+for|refers\s+to)\b", re.I)
@@ -99,9 +111,7 @@ def _first_uses(
         if params.glossary_sections.search(section.title):
             for block in section.blocks:
                 glossary.update(
-                    m.group(1)
-                    for m in _TOKEN.finditer(block.text)
-                    if _is_acronym(m.group(1), params)
+                    m.group(1) for m in _tokens(block.text) if _is_acronym(m.group(1), params)
                 )
     seen: set[str] = set(glossary)
     if params.skip_english_words:
@@ -121,7 +131,7 @@ def _first_uses(
         for block_index, block in enumerate(section.blocks):
             if block.kind is BlockKind.HEADING or _shouting(block.text):
                 continue
-            for match in _TOKEN.finditer(block.text):
+            for match in _tokens(block.text):
                 acronym = match.group(1)
                 if acronym in seen or not _is_acronym(acronym, params):
                     continue

@@ -25,6 +25,7 @@ from aiprism_desktop.providers.offline.rules.dates import (
     qualifier_before,
 )
 from aiprism_desktop.providers.offline.rules.entries import Entry, Piece, section_entries
+from aiprism_desktop.providers.offline.rules.text import contains_any
 
 Value = DateValue | NumberValue
 _DIGIT = re.compile(r"\d")
@@ -108,7 +109,7 @@ def _statements(
                 continue  # every value macro needs a digit: skip the regex work
             lowered = unit.text.lower()
             for fact in params.facts:
-                if fact.keywords and not any(word in lowered for word in fact.keywords):
+                if fact.keywords and not contains_any(lowered, fact.keywords):
                     continue
                 for pattern in fact.patterns:
                     for match in pattern.finditer(unit.text):

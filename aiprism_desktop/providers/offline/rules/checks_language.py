@@ -11,7 +11,7 @@ from typing import Any
 from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
 from aiprism_desktop.providers.offline.rules.dates import expand_macros
 from aiprism_desktop.providers.offline.rules.phrase_find import find_phrases
-from aiprism_desktop.providers.offline.rules.text import span_containing, words
+from aiprism_desktop.providers.offline.rules.text import contains_any, span_containing, words
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -117,9 +117,9 @@ def _matches(params: PhraseParams, text: str) -> Iterator[tuple[int, int, bool]]
     """(start, end, is a listed phrase) of phrase and pattern matches, in text order."""
     streams: list[Iterator[tuple[int, int, bool]]] = []
     lowered = text.lower()
-    if params.keywords and not any(word in lowered for word in params.keywords):
+    if params.keywords and not contains_any(lowered, params.keywords):
         return
-    if params.phrase_matcher and any(anchor in lowered for anchor in params.anchors):
+    if params.phrase_matcher and contains_any(lowered, params.anchors):
         spans = find_phrases(params.phrases, text, lowered)
         if spans is None:
             spans = [m.span() for m in params.phrase_matcher.finditer(text)]
@@ -222,7 +222,7 @@ def _run_passive(params: PassiveParams, ctx: SectionContext) -> Iterable[Hit]:
         text = ctx.texts[index]
         if params.verbs:
             lowered = text.lower()
-            if not any(verb in lowered for verb in params.verbs):
+            if not contains_any(lowered, params.verbs):
                 continue  # a substring test is much cheaper than the pattern
         spans = ctx.sentences(index)
         reported: set[tuple[int, int]] = set()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 
 import sentencex
@@ -57,8 +58,14 @@ def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Half-open spans of the sentences in ``text``, without surrounding whitespace.
 
-    A line break always ends a sentence (Word's soft breaks separate timeline lines).
+    A line break always ends a sentence (Word's soft breaks separate timeline lines). Results
+    are cached by text: the fact extractor and the rules split the same blocks.
     """
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=16384)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
         for start, end in _segments(text, line.start(), line.end()):
@@ -66,7 +73,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 trimmed = trim_span(text, *piece)
                 if trimmed[0] < trimmed[1]:
                     spans.append(trimmed)
-    return spans
+    return tuple(spans)
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -138,3 +145,12 @@ def span_containing(spans: Sequence[tuple[int, int]], position: int) -> tuple[in
         return (0, 0)
     at = bisect.bisect_right(spans, position, key=lambda span: span[0]) - 1
     return spans[max(at, 0)]
+
+
+def contains_any(text: str, words: Sequence[str]) -> bool:
+    """Whether ``text`` contains one of ``words`` (a loop: a generator per block cost more than
+    the substring tests it ran)."""
+    for word in words:
+        if word in text:
+            return True
+    return False
