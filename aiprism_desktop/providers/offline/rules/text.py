@@ -150,7 +150,7 @@ def span_containing(spans: Sequence[tuple[int, int]], position: int) -> tuple[in
 def contains_any(text: str, words: Sequence[str]) -> bool:
     """Whether ``text`` contains one of ``words`` (a loop: a generator per block cost more than
     the substring tests it ran)."""
-    for word in words:
+    for word in words:  # noqa: SIM110 - faster than any() over a generator here
         if word in text:
             return True
     return False
