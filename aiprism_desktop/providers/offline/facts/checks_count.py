@@ -110,13 +110,12 @@ def _prepare_totals(params: Mapping[str, Any]) -> TotalParams:
     return TotalParams(reach=int(params.get("reach", 25)))
 
 
-def _numbers(block: BlockFacts, start: int, end: int) -> list[re.Match[str]]:
+def _numbers(block: BlockFacts, taken: bytearray, start: int, end: int) -> list[re.Match[str]]:
     """Plain figures in ``start:end`` that are not dates, times or durations."""
-    taken = [(m.place.start, m.place.end) for m in (*block.dates, *block.times, *block.durations)]
     return [
         match
         for match in pt.NUMBER.finditer(block.text, start, end)
-        if not any(s < match.end() and match.start() < e for s, e in taken)
+        if not any(taken[match.start() : match.end()])
     ]
 
 
@@ -127,9 +126,10 @@ def _totals(params: TotalParams, ctx: SectionContext) -> Callable[[DocumentFacts
             lowered = block.text.lower()
             if not contains_any(lowered, _TOTAL_WORDS):
                 continue  # every total marker holds one of these words
+            taken = block.taken()
             for marker in pt.TOTAL_MARKER.finditer(block.text):
                 start, end = block.sentence_of(marker.start())
-                numbers = _numbers(block, start, end)
+                numbers = _numbers(block, taken, start, end)
                 near = [
                     n
                     for n in numbers

@@ -164,22 +164,24 @@ def _conflicts(
 ) -> Callable[[DocumentFacts], list[Finding]]:
     def compute(facts: DocumentFacts) -> list[Finding]:
         found = _incident_findings(params, ctx, facts)
-        by_key: dict[tuple[str, str], list[Event]] = {}
+        # Per event, the first statement in each section (and whether it is a timeline entry):
+        # bounded by the number of sections, whatever the number of statements.
+        firsts: dict[tuple[str, str], dict[int, Event]] = {}
         reported: set[tuple[tuple[str, str], int, int]] = set()
         for event in _events(params, ctx, facts):
-            earlier_events = by_key.setdefault(event.key, [])
-            earlier_events.append(event)
+            by_section = firsts.setdefault(event.key, {})
             # Two timeline entries may name one issue on several dates (reported, then fixed):
             # a statement outside the timeline is what must agree with the others.
             reference = next(
                 (
                     other
-                    for other in earlier_events[:-1]
-                    if not (other.in_timeline and event.in_timeline)
-                    and other.place.section != event.place.section
+                    for section, other in by_section.items()
+                    if section != event.place.section
+                    and not (other.in_timeline and event.in_timeline)
                 ),
                 None,
             )
+            by_section.setdefault(event.place.section, event)
             if reference is None or reference.date.agrees_with(event.date):
                 continue
             spot = (event.key, event.place.section, event.place.block)
