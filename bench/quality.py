@@ -24,7 +24,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiprism_desktop.core.document import Document
@@ -88,21 +88,29 @@ def _caught(found: list[Found], kind: str, anchors: tuple[str, ...]) -> bool:
 
 @dataclass
 class Tally:
+    """What one half (or the whole) of the evaluation found."""
+
     words: int = 0
-    clean: list[tuple[str, Found]] | None = None
-    hits: Counter[str] | None = None
-    totals: Counter[str] | None = None
+    clean: list[tuple[str, Found]] = field(default_factory=list)
+    hits: Counter[str] = field(default_factory=Counter)
+    totals: Counter[str] = field(default_factory=Counter)
     repeated_clean: int = 0
     repeated_planted: int = 0
-    missed: list[str] | None = None
+    missed: list[str] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.clean, self.hits, self.totals, self.missed = [], Counter(), Counter(), []
+    def add(self, other: Tally) -> None:
+        """Fold another half into this one."""
+        self.words += other.words
+        self.clean += other.clean
+        self.hits += other.hits
+        self.totals += other.totals
+        self.repeated_clean += other.repeated_clean
+        self.repeated_planted += other.repeated_planted
+        self.missed += other.missed
 
 
 def evaluate(reviewer: OfflineReviewer, postmortems: list[Postmortem], folder: Path) -> Tally:
     tally = Tally()
-    assert tally.clean is not None and tally.hits is not None and tally.totals is not None
     for item in postmortems:
         clean = reviewed(reviewer, item.clean, folder, f"{item.name}-clean")
         planted = reviewed(reviewer, item.planted, folder, f"{item.name}-planted")
@@ -114,13 +122,12 @@ def evaluate(reviewer: OfflineReviewer, postmortems: list[Postmortem], folder: P
             tally.totals[defect.kind] += 1
             caught = _caught(planted, defect.kind, defect.anchors)
             tally.hits[defect.kind] += caught
-            if not caught and tally.missed is not None:
+            if not caught:
                 tally.missed.append(f"{item.name}: {defect.kind} {defect.anchors[0]!r}")
     return tally
 
 
 def report(label: str, tally: Tally) -> bool:
-    assert tally.clean is not None and tally.hits is not None and tally.totals is not None
     print(
         f"\n== {label}: {tally.words} words (clean), {sum(tally.totals.values())} planted defects"
     )
@@ -132,9 +139,8 @@ def report(label: str, tally: Tally) -> bool:
         print(f"  {kind:<20} {tally.hits[kind]:>3}/{tally.totals[kind]:<3} {recall:>7.0%}")
     overall = sum(tally.hits.values()) / max(sum(tally.totals.values()), 1)
     ok &= overall >= RECALL_TARGET
-    print(
-        f"  {'all kinds':<20} {sum(tally.hits.values()):>3}/{sum(tally.totals.values()):<3} {overall:>7.0%}"
-    )
+    found, planted = sum(tally.hits.values()), sum(tally.totals.values())
+    print(f"  {'all kinds':<20} {found:>3}/{planted:<3} {overall:>7.0%}")
     per_rule = Counter(found.rule for _, found in tally.clean)
     density = len(tally.clean) / tally.words * 1000
     ok &= density <= DENSITY_TARGET and tally.repeated_clean == 0 and tally.repeated_planted == 0
@@ -142,7 +148,7 @@ def report(label: str, tally: Tally) -> bool:
     for rule, count in per_rule.most_common():
         print(f"    {rule:<28} {count:>3}  {count / tally.words * 1000:5.2f} /1k words")
     print(f"  repeated quotes: clean {tally.repeated_clean}, planted {tally.repeated_planted}")
-    for missed in tally.missed or []:
+    for missed in tally.missed:
         print(f"  missed: {missed}")
     return ok
 
@@ -164,20 +170,10 @@ def main(argv: list[str] | None = None) -> int:
             halves[split] = evaluate(reviewer, chosen, Path(folder))
             ok &= report(f"{split} ({len(chosen)} postmortems)", halves[split])
         combined = Tally()
-        assert combined.clean is not None and combined.hits is not None
-        assert combined.totals is not None
         for tally in halves.values():
-            assert tally.clean is not None and tally.hits is not None and tally.totals is not None
-            combined.words += tally.words
-            combined.clean += tally.clean
-            combined.hits += tally.hits
-            combined.totals += tally.totals
-            combined.repeated_clean += tally.repeated_clean
-            combined.repeated_planted += tally.repeated_planted
-            combined.missed = (combined.missed or []) + (tally.missed or [])
+            combined.add(tally)
         ok &= report(f"all ({len(postmortems)} postmortems)", combined)
     if args.findings:
-        assert combined.clean is not None
         print("\nclean-text findings:")
         for number, (name, found) in enumerate(combined.clean, start=1):
             print(f"{number:3}. [{name} / {found.section}] {found.rule}: “{found.quote[:90]}”")

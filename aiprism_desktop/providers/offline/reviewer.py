@@ -28,6 +28,7 @@ from aiprism_desktop.core.reviewer import (
     SectionReviewRequest,
     SectionReviewResult,
 )
+from aiprism_desktop.providers.offline.kinds import BUILTIN_KINDS
 from aiprism_desktop.providers.offline.rules.context import (
     Budget,
     CheckKind,
@@ -36,7 +37,6 @@ from aiprism_desktop.providers.offline.rules.context import (
     SectionContext,
 )
 from aiprism_desktop.providers.offline.rules.merge import finish_section
-from aiprism_desktop.providers.offline.rules.registry import BUILTIN_KINDS
 from aiprism_desktop.providers.offline.rules.ruleset import (
     USER_RULES_SUBDIR,
     RuleSet,

@@ -12,7 +12,7 @@ import pytest
 from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.prompts import build_review_prompt
 from aiprism_desktop.core.reviewer import SectionReviewRequest
-from aiprism_desktop.providers.offline.facts import common
+from aiprism_desktop.providers.offline.facts import common, extract
 from aiprism_desktop.providers.offline.reviewer import OfflineReviewer
 from tests.support.rule_docs import Bullet, Item, by_rule, hawkeye, make_doc, review, table
 
@@ -219,7 +219,7 @@ def _review_all(reviewer: OfflineReviewer, document: Document) -> None:
 
 def test_facts_are_extracted_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    original = common.extract_facts
+    original = extract.extract_facts
 
     def counting(*args: object) -> object:
         calls.append(threading.current_thread())

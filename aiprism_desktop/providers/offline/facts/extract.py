@@ -131,10 +131,9 @@ class BlockFacts:
         """A mark for every character inside a date, time or duration (a linear-time map, so
         checking a figure against them does not cost a pass over all of them)."""
         marks = bytearray(len(self.text))
-        for mention in (*self.dates, *self.times, *self.durations):
-            marks[mention.place.start : mention.place.end] = b"\x01" * (
-                mention.place.end - mention.place.start
-            )
+        places = [m.place for m in self.dates] + [m.place for m in self.times]
+        for place in places + [m.place for m in self.durations]:
+            marks[place.start : place.end] = b"\x01" * (place.end - place.start)
         return marks
 
     def sentence_of(self, position: int) -> tuple[int, int]:
@@ -241,7 +240,7 @@ def _duration_units(text: str, lowered: str) -> list[re.Match[str]]:
         while position >= 0:
             starts.add(position)
             position = lowered.find(word, position + 1)
-    found = []
+    found: list[re.Match[str]] = []
     for start in sorted(starts):
         match = pt.DURATION_UNIT.match(text, start)
         if match and (not found or start >= found[-1].end()):

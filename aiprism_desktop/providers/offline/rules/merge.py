@@ -94,12 +94,12 @@ def _cap_style(placed: list[PlacedDraft], cap: int) -> list[PlacedDraft]:
     while queues and len(chosen) < cap:
         remaining = []
         for queue in queues:
-            item = next(queue, None)
-            if item is None:
+            head = next(queue, None)
+            if head is None:
                 continue
             remaining.append(queue)
             if len(chosen) < cap:
-                chosen.add(id(item))
+                chosen.add(id(head))
         queues = remaining
     return [item for item in placed if not item.style or id(item) in chosen]
 

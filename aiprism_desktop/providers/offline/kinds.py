@@ -1,4 +1,4 @@
-"""The built-in check kinds, by the name rule packs use in ``kind:``."""
+"""The built-in check kinds (rule and fact checks), by the name rule packs use in ``kind:``."""
 
 from __future__ import annotations
 
