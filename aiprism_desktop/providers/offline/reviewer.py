@@ -77,8 +77,8 @@ class OfflineReviewer:
     ``config_dir`` is the user config directory; rule packs in its ``rules/`` folder add to or
     override the built-in ones. ``extra_kinds`` registers more check kinds (plugins, tests).
     Raises ``ConfigError`` when a rule file is malformed. Loading compiles the rule packs (once
-    per process): on an event loop, create the reviewer with ``await OfflineReviewer.open()``.
-    Reviews run in a worker thread, so the loop stays responsive.
+    per process): on an event loop, create the reviewer in a worker thread (as
+    ``providers.registry`` does). Reviews run in a worker thread, so the loop stays responsive.
     """
 
     def __init__(
@@ -102,19 +102,6 @@ class OfflineReviewer:
             max_concurrency=4,
             models=(self._model,),
             document_scoped=True,  # cross-section checks: missing sections, contradictions
-        )
-
-    @classmethod
-    async def open(
-        cls,
-        *,
-        config_dir: Path | None = None,
-        rules_dir: Path | None = None,
-        extra_kinds: Mapping[str, CheckKind[Any]] | None = None,
-    ) -> OfflineReviewer:
-        """Create the reviewer in a worker thread (rule packs are compiled there)."""
-        return await asyncio.to_thread(
-            cls, config_dir=config_dir, rules_dir=rules_dir, extra_kinds=extra_kinds
         )
 
     @property

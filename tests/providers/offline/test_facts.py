@@ -252,8 +252,3 @@ def test_seller_case_rules_run_only_under_their_framework() -> None:
     assert by_rule(under_hawkeye, "contradictory-figures") or by_rule(
         under_hawkeye, "figure-conflict"
     )
-
-
-def test_open_builds_the_reviewer_in_a_worker_thread() -> None:
-    reviewer = asyncio.run(OfflineReviewer.open())
-    assert reviewer.ruleset.rules
