@@ -60,8 +60,6 @@ _MEMO_DOCUMENTS: Final = 4  # per-document analyses kept (sections of one docume
 # skip reported). Linear checks need a few milliseconds for a 30,000-character section; the
 # budget is there for input nobody foresaw.
 RULE_BUDGET_SECONDS: Final = 2.0
-# Bumped when the checks' code changes what they find, so cached reviews are not reused.
-ENGINE_VERSION: Final = "2"
 
 
 def builtin_rules_dir() -> Path:
