@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
 from aiprism_desktop.core.errors import InvalidResponseError
 from aiprism_desktop.core.finding_schema import (
@@ -85,7 +86,7 @@ def _refs(rule: Rule, framework: Framework) -> tuple[int, ...]:
 
 # A check that finds more than this on one section is stopped there: nobody reads 50 copies of
 # the same remark, and stopping early bounds the work a hostile section can cause.
-MAX_HITS_PER_RULE = 50
+MAX_HITS_PER_RULE: Final = 50
 
 
 def run_rule(
@@ -101,13 +102,13 @@ def run_rule(
     the caller to report the skip.
     """
     placed: list[PlacedDraft] = []
+    out_of_time = False
     try:
         _collect(rule, rule_order, hits, ctx, _refs(rule, framework), placed)
     except BudgetExceeded:
-        placed.sort(key=lambda p: (p.block_index, p.start))
-        return RuleOutcome(tuple(placed), out_of_time=True)
+        out_of_time = True
     placed.sort(key=lambda p: (p.block_index, p.start))
-    return RuleOutcome(tuple(placed), out_of_time=False)
+    return RuleOutcome(tuple(placed), out_of_time)
 
 
 def _collect(
