@@ -100,6 +100,7 @@ class OfflineReviewer:
             max_concurrency=4,
             models=(self._model,),
             document_scoped=True,  # cross-section checks: missing sections, contradictions
+            max_section_chars=None,  # the rules read whole sections, however long
         )
 
     @property

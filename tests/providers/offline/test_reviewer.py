@@ -322,3 +322,28 @@ def test_health_is_always_reachable() -> None:
     health = run(OfflineReviewer().health())
     assert health.reachable
     assert "rules enabled" in health.detail
+
+
+def test_a_long_section_is_reviewed_once_as_a_whole() -> None:
+    """Sections longer than a model's part size used to reach the rules once per part, each
+    time whole, and came back with every finding twice."""
+    from aiprism_desktop.core.engine import ReviewEngine
+    from aiprism_desktop.core.frameworks import load_frameworks
+    from tests.fakes.synthetic import make_section
+
+    filler = [
+        f"Paragraph {i} records that the review of the account was complete." for i in range(600)
+    ]
+    section = make_section(1, "Background", ["The refund total is TBD.", *filler])
+    assert len(section.text) > 30_000
+    document = Document(
+        path=Path("/synthetic/long.docx"), sha256="l" * 64, title="Long", sections=(section,)
+    )
+    reviewer = OfflineReviewer()
+    assert reviewer.info.max_section_chars is None
+    outcome = run(
+        ReviewEngine(reviewer, load_frameworks(None)["hawkeye"]).review_section(document, section)
+    )
+    quotes = [f.quote for f in outcome.findings]
+    assert "TBD" in " ".join(quotes)
+    assert len(quotes) == len(set(quotes))
