@@ -212,7 +212,7 @@ class Document:
     sections: tuple[Section, ...]
     warnings: tuple[DocumentWarning, ...] = ()
     comments: tuple[ExistingComment, ...] = ()
-    source_format: str = "docx"  # docx | docm | dotx | dotm
+    source_format: str = "docx"  # docx | docm | dotx | dotm, or doc | rtf | odt (converted)
     core_properties: dict[str, str] = field(default_factory=dict)
 
     def section(self, section_id: str) -> Section:

@@ -21,7 +21,8 @@ paragraphs of the parts read (document, footnotes, endnotes); otherwise position
 Heading paragraphs are included as the first block of their section (kind ``HEADING``) and are
 the section's ``heading_block_id``; see ``splitter`` for all splitting decisions.
 
-Strict OOXML is refused by name (``StrictOoxmlError``), not converted.
+Strict OOXML is read in transitional names (``strict``); legacy .doc/.rtf/.odt files are
+converted by LibreOffice first (``legacy``, ``soffice``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from aiprism_desktop.core.ooxml.comments_reader import read_comments
 from aiprism_desktop.core.ooxml.errors import DocumentTooComplexError
 from aiprism_desktop.core.ooxml.notes import open_notes
 from aiprism_desktop.core.ooxml.numbering import Numbering
-from aiprism_desktop.core.ooxml.package import Limits, Package, open_package
+from aiprism_desktop.core.ooxml.package import ConverterChoice, Limits, Package, open_package
 from aiprism_desktop.core.ooxml.splitter import SplitItem, heuristic_levels, split_blocks
 from aiprism_desktop.core.ooxml.styles import StyleMap, on_off
 from aiprism_desktop.core.ooxml.survey import survey
@@ -59,13 +60,16 @@ W_B = n.w("b")
 W_RSTYLE = n.w("rStyle")
 
 
-def read_document(path: Path | str, limits: Limits | None = None) -> Document:
-    """Open a .docx/.docm/.dotx/.dotm safely and split it into sections.
+def read_document(
+    path: Path | str, limits: Limits | None = None, converter: ConverterChoice = "auto"
+) -> Document:
+    """Open a .docx/.docm/.dotx/.dotm safely and split it into sections; .doc, .rtf and .odt
+    are converted first by ``converter`` ("auto": LibreOffice when installed; None: refused).
 
     Raises a specific ``DocumentError`` subclass (``core.ooxml.errors``) for anything that
     cannot be reviewed; never a raw zip, XML or lookup error.
     """
-    with _cyclic_gc_paused(), open_package(path, limits) as package:
+    with _cyclic_gc_paused(), open_package(path, limits, converter) as package:
         try:
             return _Reader(package).read()
         except RecursionError:
@@ -174,7 +178,7 @@ class _Reader:
             sections=sections,
             warnings=tuple(w_ for w_ in warnings if w_ is not None),
             comments=comments,
-            source_format=package.source_format,
+            source_format=package.converted_from or package.source_format,
             core_properties=properties,
         )
 
