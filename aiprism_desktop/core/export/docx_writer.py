@@ -11,6 +11,10 @@ Placement policy:
 * A finding about a footnote or endnote is commented on the note's reference mark in the main
   text, its comment opening with "On footnote N: “quote”" (comments inside notes make other
   readers, docx2python among them, lose every comment of the file). Counted as note-anchored.
+* A finding about a page header or footer is commented in the body, on the first paragraph
+  with text of the page section that shows that header first (Word ignores comments inside
+  headers and footers), its comment opening with "On the page header: “quote”". Counted as
+  header-anchored; a replacement it carries is never applied there.
 * A finding whose section and paragraphs are not in the document is not placed anywhere; its id
   is listed in ``ExportSummary.unplaced_ids``. The same goes for a paragraph whose text no
   longer matches what the reviewer saw (a reader/writer disagreement): placing it would risk a
@@ -33,7 +37,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from aiprism_desktop.core.document import Document
+from aiprism_desktop.core.document import Block, Document
 from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.export import comment_xml as cx
 from aiprism_desktop.core.export.comment_writer import CommentWriter, Placed
@@ -46,7 +50,14 @@ from aiprism_desktop.core.export.errors import (
     ExportTargetInvalidError,
 )
 from aiprism_desktop.core.export.package_writer import MAIN_CONTENT_TYPES, Package
-from aiprism_desktop.core.export.placement import Layout, Target, note_reference, story_root
+from aiprism_desktop.core.export.placement import (
+    HEADER_KINDS,
+    Layout,
+    Target,
+    header_host,
+    note_reference,
+    story_root,
+)
 from aiprism_desktop.core.export.run_split import SplitError
 from aiprism_desktop.core.export.tracked_changes import RevisionIds, apply_replacement
 from aiprism_desktop.core.ooxml.legacy import LEGACY_FORMATS
@@ -67,6 +78,7 @@ class _Counters:
     span: int = 0
     block_ids: list[str] = field(default_factory=list)
     note_ids: list[str] = field(default_factory=list)
+    header_ids: list[str] = field(default_factory=list)
     unplaced_ids: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -119,6 +131,22 @@ def _place_all(
             placed.append(writer.place_on_run(*note, writer.main_part))
             counters.note_ids.append(finding.id)
             continue
+        header = _header_placement(layout, item, writer.main_part)
+        if header is not None:
+            about, host = header
+            if host is None:
+                counters.unplaced_ids.append(finding.id)
+                counters.warnings.append(
+                    f"{finding.id}: it is about a page header or footer, and the document body "
+                    "has no paragraph to hold its comment (Word shows none inside headers)"
+                )
+                continue
+            paragraph = layout.paragraphs(host.part)[host.start_index]
+            entry = writer.place(about, host, paragraph, paragraph)
+            entry.single_paragraph = False  # a replacement never applies to the host paragraph
+            placed.append(entry)
+            counters.header_ids.append(finding.id)
+            continue
         target = layout.span_target(finding.anchor) if finding.anchor is not None else None
         if target is not None:
             paragraphs = layout.paragraphs(target.part)
@@ -160,24 +188,46 @@ def _place_all(
     return placed
 
 
-def _note_placement(
-    layout: Layout, item: ExportItem, main_part: str
-) -> tuple[ExportItem, etree._Element] | None:
-    """For a finding about a footnote or endnote: the note's reference run, and the comment
-    text saying which note and what text it is about. None for every other finding."""
+def _block_of(layout: Layout, item: ExportItem) -> Block | None:
+    """The block a finding is about: its anchor's, else its section's first with text."""
     finding = item.finding
     block = layout.blocks.get(finding.anchor.block_id) if finding.anchor is not None else None
     if block is None:
         section = layout.sections.get(finding.section_id)
         block = next((b for b in section.blocks if b.text.strip()), None) if section else None
-    if block is None:
+    return block
+
+
+def _saying_where(item: ExportItem, where: str) -> ExportItem:
+    """The item with its comment opening on what it is about: 'On footnote 3: “quote”'."""
+    quote = item.finding.quote
+    about = f"{where}: “{quote}”" if quote else where
+    return replace(item, comment_text=f"{about}\n{item.comment_text}")
+
+
+def _note_placement(
+    layout: Layout, item: ExportItem, main_part: str
+) -> tuple[ExportItem, etree._Element] | None:
+    """For a finding about a footnote or endnote: the note's reference run, and the comment
+    text saying which note and what text it is about. None for every other finding."""
+    block = _block_of(layout, item)
+    run = note_reference(layout, block, main_part) if block is not None else None
+    if block is None or run is None:
         return None
-    run = note_reference(layout, block, main_part)
-    if run is None:
+    return _saying_where(item, f"On {block.kind.value} {block.label}".rstrip()), run
+
+
+def _header_placement(
+    layout: Layout, item: ExportItem, main_part: str
+) -> tuple[ExportItem, Target | None] | None:
+    """For a finding about a page header or footer: the body paragraph that hosts its comment
+    (``placement.header_host``; None when the body has no paragraph at all), and the comment
+    text naming and quoting the header. None for every other finding."""
+    block = _block_of(layout, item)
+    if block is None or block.kind not in HEADER_KINDS:
         return None
-    where = f"On {block.kind.value} {block.label}".rstrip()
-    about = f"{where}: “{finding.quote}”" if finding.quote else where
-    return replace(item, comment_text=f"{about}\n{item.comment_text}"), run
+    host = header_host(layout, block, main_part)
+    return _saying_where(item, f"On the page {block.kind.value}"), host
 
 
 def _apply_replacements(
@@ -263,6 +313,7 @@ def export_reviewed_docx(
         existing_comments=writer.existing,
         block_anchored_ids=tuple(counters.block_ids),
         note_anchored_ids=tuple(counters.note_ids),
+        header_anchored_ids=tuple(counters.header_ids),
         unplaced_ids=tuple(counters.unplaced_ids),
         replacements_applied=applied,
         replacements_not_applied_ids=tuple(not_applied),

@@ -2,7 +2,7 @@
 
 Stable codes (the UI and reports key on them): TRACKED_CHANGES, TEXT_BOXES, ALT_CHUNKS,
 MACROS_PRESENT, TEMPLATE, STRICT_OOXML, CONVERTED, PACKAGE_REPAIRED, UNSAFE_PARTS_DROPPED,
-EXISTING_COMMENTS, HEADERS_FOOTERS, NO_HEADINGS, HEURISTIC_SECTIONS, EMPTY_DOCUMENT,
+EXISTING_COMMENTS, NO_HEADINGS, HEURISTIC_SECTIONS, EMPTY_DOCUMENT,
 CORE_PROPERTIES_UNREADABLE.
 """
 
@@ -11,12 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiprism_desktop.core.document import DocumentWarning
-from aiprism_desktop.core.ooxml import names as n
 from aiprism_desktop.core.ooxml.package import Package
 from aiprism_desktop.core.ooxml.survey import Survey
-
-RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 
 
 def _plural(count: int, word: str) -> str:
@@ -144,21 +140,6 @@ def existing_comments(count: int) -> DocumentWarning | None:
         f"This document already has {_plural(count, 'comment')}. They are listed for "
         "reference and kept in the exported copy.",
     )
-
-
-def headers_footers(package: Package) -> DocumentWarning | None:
-    """Warn when headers or footers hold text: they are not part of the review."""
-    parts: set[str] = set()
-    for rel_type in (RT_HEADER, RT_FOOTER):
-        parts.update(package.related_parts(package.main_part, rel_type))
-    for part in sorted(parts):
-        root = package.parse_part(part)
-        if any((t.text or "").strip() for t in root.iter(n.W_T)):
-            return DocumentWarning(
-                "HEADERS_FOOTERS_NOT_REVIEWED",
-                "Text in page headers and footers is not part of the review.",
-            )
-    return None
 
 
 def empty_document() -> DocumentWarning:

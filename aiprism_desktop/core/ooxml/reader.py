@@ -2,8 +2,9 @@
 
 Pipeline: ``package.open_package`` (every refusal happens there or in XML parsing) → style map
 and list definitions resolved once → one walk of the main part (``walker``) → footnotes and
-endnotes (``notes``) → block ids made unique → existing comments (``comments_reader``) → CRC
-check of the parts not read → sections (``splitter``) → warnings (``notices``, ``survey``).
+endnotes (``notes``) → headers and footers (``headers``) → block ids made unique → existing
+comments (``comments_reader``) → CRC check of the parts not read → sections (``splitter``) →
+warnings (``notices``, ``survey``).
 
 Performance: lxml only, no XPath per paragraph, no python-docx objects; one pass over the main
 part for texts, paragraph properties and part facts (``part_scan``), blocks built without the
@@ -43,6 +44,7 @@ from aiprism_desktop.core.ooxml import names as n
 from aiprism_desktop.core.ooxml import notices
 from aiprism_desktop.core.ooxml.comments_reader import read_comments
 from aiprism_desktop.core.ooxml.errors import DocumentTooComplexError
+from aiprism_desktop.core.ooxml.headers import HEADERS_TITLE, open_headers
 from aiprism_desktop.core.ooxml.notes import open_notes
 from aiprism_desktop.core.ooxml.numbering import Numbering
 from aiprism_desktop.core.ooxml.package import ConverterChoice, Limits, Package, open_package
@@ -138,7 +140,8 @@ class _Reader:
         notes_parts = open_notes(package, main_root, styles, numbering, main.scan.note_references)
         for notes_part in notes_parts:
             notes_part.walk()
-        walkers = [main, *(part.walker for part in notes_parts)]
+        header_walkers = open_headers(package, main_root, styles, numbering)
+        walkers = [main, *(part.walker for part in notes_parts), *header_walkers]
         _make_ids_unique(walkers)
         notes_roots = [part.walker.root for part in notes_parts]
         comments = read_comments(package, [main_root, *notes_roots])
@@ -157,18 +160,24 @@ class _Reader:
             levels = heuristic_levels(candidates, lambda i: _is_bold(main, i, styles))
             openings = {i: level for i, level in enumerate(levels) if level is not None}
             split_warning = notices.no_headings(heuristic=bool(openings))
+        headers = [block for walker in header_walkers for block in walker.blocks]
         sections = split_blocks(
-            blocks, openings, notes, document_title=title, notes_title=_notes_title(notes)
+            blocks,
+            openings,
+            notes,
+            document_title=title,
+            notes_title=_notes_title(notes),
+            headers=headers,
+            headers_title=HEADERS_TITLE,
         )
-        surveys = [main_survey, *(survey(part.walker.scan) for part in notes_parts)]
+        surveys = [main_survey, *(survey(walker.scan) for walker in walkers[1:])]
         warnings: list[DocumentWarning | None] = [
-            notices.empty_document() if not blocks and not notes else split_warning,
+            notices.empty_document() if not (blocks or notes or headers) else split_warning,
             notices.tracked_changes(surveys),
             notices.text_boxes(main.text_boxes),
             notices.alt_chunks(main_survey.alt_chunks),
             *notices.package_format(package),
             notices.existing_comments(len(comments)),
-            notices.headers_footers(package),
             properties_warning,
         ]
         return Document(
