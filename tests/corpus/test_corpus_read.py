@@ -38,8 +38,6 @@ EXPECTED_REFUSALS = {
     ".docx": "DOC_TRUNCATED",
     "poi__test-data__document__clusterfuzz-testcase-minimized-POIXWPFFuzzer-4791943399604224"
     ".docx": "DOC_CORRUPT_ZIP",
-    "poi__test-data__document__clusterfuzz-testcase-minimized-POIXWPFFuzzer-6733884933668864"
-    ".docx": "DOC_CORRUPT_ZIP",  # bad CRC-32 in the theme part
     "poi__test-data__integration__stress025.docx": "DOC_UNSUPPORTED",  # main part is a theme
     "poi__test-data__document__ExternalEntityInText.docx": "DOC_XML_ENTITIES",  # XXE probe
 }

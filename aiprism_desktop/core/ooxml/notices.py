@@ -104,7 +104,9 @@ def _package_repairs(package: Package) -> list[DocumentWarning]:
     missing = log.missing_targets()
     if missing:
         shown = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
-        fixes.append(f"{_plural(len(missing), 'missing part')} that hold no text ({shown})")
+        fixes.append(f"{_plural(len(missing), 'missing part')} without text ({shown})")
+    if log.damaged:
+        fixes.append(f"{_plural(len(log.damaged), 'damaged part')} without text")
     if log.renamed_count():
         fixes.append(f"{_plural(log.renamed_count(), 'part name')} in the wrong letter case")
     if log.external_count():

@@ -59,6 +59,7 @@ from aiprism_desktop.core.ooxml.legacy import (
     legacy_format,
     legacy_refusal,
 )
+from aiprism_desktop.core.ooxml.main_part import WORD_MAIN_CONTENT_TYPES, word_format
 from aiprism_desktop.core.ooxml.part_names import split_members
 from aiprism_desktop.core.ooxml.relationships import (
     Relationship,
@@ -69,13 +70,6 @@ from aiprism_desktop.core.ooxml.relationships import (
 from aiprism_desktop.core.ooxml.soffice import default_converter
 from aiprism_desktop.core.ooxml.xmlsafe import parse_xml
 
-WORD_MAIN_CONTENT_TYPES = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
-    "application/vnd.ms-word.document.macroenabled.main+xml": "docm",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "dotx",
-    "application/vnd.ms-word.template.macroenabledtemplate.main+xml": "dotm",
-}
-_OTHER_APPS = {"spreadsheetml": "an Excel workbook", "presentationml": "a PowerPoint file"}
 _CONTENT_TYPES_PART = "[Content_Types].xml"
 _CHUNK = 1024 * 1024
 
@@ -160,9 +154,11 @@ class Package:
         return data
 
     def verify_unread_parts(self) -> None:
-        """Check the CRC of every member not read yet (reading checks it), so a damaged file
-        is refused now rather than failing later when it is exported."""
-        for key, info in self._infos.items():
+        """Check the CRC of every member not read yet (reading checks it). Every part with
+        text has been read by then, so a damaged one holds none (a theme, an image): it is
+        dropped like a missing part (``RepairLog.damaged``) and left out of the reviewed copy,
+        as Word and LibreOffice do. One that inflates past its declared size is refused."""
+        for key, info in list(self._infos.items()):
             if key in self._read:
                 continue
             try:
@@ -170,15 +166,22 @@ class Package:
                     left = info.file_size + 1
                     while left > 0 and (chunk := member.read(min(left, _CHUNK))):
                         left -= len(chunk)
-            except zipfile.BadZipFile as exc:
-                raise CorruptZipError(detail=f"{info.filename}: {exc}") from None
-            except ZIP_READ_ERRORS as exc:
-                raise CorruptZipError(
-                    detail=f"{info.filename}: {type(exc).__name__}: {exc}"
-                ) from None
+            except ZIP_READ_ERRORS:
+                self._drop_damaged(key, info.filename)
+                continue
             if left <= 0:
                 raise ZipBombError(detail=f"{info.filename} inflates past its declared size")
             self._read.add(key)
+
+    def _drop_damaged(self, key: str, name: str) -> None:
+        del self._infos[key]
+        self.repairs.damaged.append(name)
+        for source, rels in self._rels_cache.items():
+            kept = tuple(rel for rel in rels if rel.external or rel.target != name)
+            for rel in rels:
+                if rel not in kept:
+                    self.repairs.dropped.setdefault(source, {})[rel.id] = name
+            self._rels_cache[source] = kept
 
     def parse_part(self, name: str) -> etree._Element:
         """The part's XML tree (in transitional names when the package is Strict)."""
@@ -237,9 +240,9 @@ class Package:
     def _load_content_types(self) -> None:
         if not self.has_part(_CONTENT_TYPES_PART):
             if self.has_part("mimetype") and b"opendocument" in self.read_part("mimetype"):
-                raise UnsupportedDocumentError(
-                    "This is an OpenDocument file (.odt), not a Word document. Open it in Word "
-                    "or LibreOffice and save it as Word Document (*.docx), then open the copy.",
+                raise UnsupportedDocumentError(  # .odt is converted (legacy): .ods, .odp, ...
+                    "This is an OpenDocument file that is not a text document, so it cannot "
+                    "be reviewed.",
                     detail="OpenDocument package",
                 )
             raise NoMainPartError(detail="no [Content_Types].xml: not an Office package")
@@ -270,24 +273,7 @@ class Package:
                 "Word, let Word repair it, save it, and open the repaired copy.",
                 detail=f"officeDocument relationship points at missing part {main}",
             )
-        content_type = self.content_type(main)
-        if content_type in WORD_MAIN_CONTENT_TYPES:
-            self.source_format = WORD_MAIN_CONTENT_TYPES[content_type]
-            return
-        for marker, what in _OTHER_APPS.items():
-            if marker in content_type:
-                raise UnsupportedDocumentError(
-                    f"This is {what}, not a Word document, so it cannot be reviewed.",
-                    detail=f"main part content type {content_type}",
-                )
-        if content_type and content_type not in ("application/xml", "text/xml"):
-            raise UnsupportedDocumentError(
-                "This file's main part is not a Word document (it is "
-                f"'{content_type}'), so it cannot be reviewed.",
-                detail=f"main part {main} has content type {content_type}",
-            )
-        # No usable content type: accept it if the root element is a Word body.
-        self.source_format = "docx"
+        self.source_format = word_format(main, self.content_type(main))
 
     def _declares_strict(self) -> bool:
         """Whether the package root's officeDocument relationship is Strict."""

@@ -71,15 +71,22 @@ class RepairLog:
     renamed: dict[str, dict[str, str]] = field(default_factory=dict)  # id → stored name
     made_external: dict[str, set[str]] = field(default_factory=dict)
     retyped: dict[str, set[str]] = field(default_factory=dict)  # Strict type, transitional rels
+    damaged: list[str] = field(default_factory=list)  # parts without text that fail their CRC
 
     def __bool__(self) -> bool:
-        return bool(self.dropped or self.renamed or self.made_external or self.retyped)
+        return bool(
+            self.dropped or self.renamed or self.made_external or self.retyped or self.damaged
+        )
 
     def sources(self) -> set[str]:
         return {*self.dropped, *self.renamed, *self.made_external, *self.retyped}
 
     def missing_targets(self) -> list[str]:
-        return sorted({target for ids in self.dropped.values() for target in ids.values()})
+        """Parts left out: missing ones that relationships named (damaged ones apart)."""
+        damaged = set(self.damaged)
+        return sorted(
+            {t for ids in self.dropped.values() for t in ids.values() if t not in damaged}
+        )
 
     def renamed_count(self) -> int:
         return sum(len(ids) for ids in self.renamed.values())

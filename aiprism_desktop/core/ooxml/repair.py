@@ -134,5 +134,7 @@ def _content_types(package: Package, name: str, present: set[str]) -> bytes:
 
 
 def review_package_bytes(package: Package) -> bytes:
-    """The bytes of the package the reviewer saw: the original, unless reading changed it."""
+    """The bytes of the package the reviewer saw: the original, unless reading changed it
+    (damaged parts without text are found, and dropped, by checking every member first)."""
+    package.verify_unread_parts()
     return repaired_package(package) if package.needs_rewrite else package.data
