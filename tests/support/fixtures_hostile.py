@@ -154,12 +154,14 @@ def make_truncated_zip(path: Path) -> Path:
     return path
 
 
-def make_bad_crc(path: Path) -> Path:
-    """A .docx whose theme part has one corrupted byte (its CRC-32 no longer matches)."""
-    write_package(path, {})
+def make_bad_crc(path: Path, theme: str = "word/document.xml") -> Path:
+    """A .docx whose main part (or the part named) has one corrupted byte (its CRC-32 no longer
+    matches)."""
+    write_package(
+        path, {"word/document.xml": _DOCUMENT_XML.format(body=paragraph_xml("x" * 200)).encode()}
+    )
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    theme = "word/theme/theme1.xml"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts.items():  # the theme stored, so its bytes are the data
             stored = zipfile.ZIP_STORED if name == theme else zipfile.ZIP_DEFLATED

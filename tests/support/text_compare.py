@@ -65,7 +65,9 @@ def note_marks(document: Document) -> set[str]:
     }
 
 
-def recall(reference: Counter[str], ours: Counter[str], marks: set[str] = frozenset()) -> float:
+def recall(
+    reference: Counter[str], ours: Counter[str], marks: frozenset[str] | set[str] = frozenset()
+) -> float:
     """Share of the reference's words (with multiplicity) that our text has too.
 
     A reference word that is one of our words with a note mark glued on ("ouch1", where our

@@ -130,3 +130,19 @@ def test_huge_text_run_is_refused_as_too_long_not_too_deep(tmp_path: Path) -> No
     assert caught.value.code == "DOC_TEXT_TOO_LONG"
     assert "nested" not in caught.value.message
     assert "10 MB" in caught.value.message
+
+
+def test_damaged_part_without_text_is_dropped(tmp_path: Path) -> None:
+    """A theme whose CRC fails is left out (Word and LibreOffice open such files)."""
+    from tests.support.fixtures_hostile import make_bad_crc
+
+    source = make_bad_crc(tmp_path / "theme.docx", theme="word/theme/theme1.xml")
+    document = read_document(source)
+    [warning] = [w for w in document.warnings if w.code == "PACKAGE_REPAIRED"]
+    assert "1 damaged part without text" in warning.message
+    out = tmp_path / "out.docx"
+    export_reviewed_docx(source, document, [], out)
+    with zipfile.ZipFile(out) as archive:
+        assert "word/theme/theme1.xml" not in archive.namelist()
+        assert archive.testzip() is None
+    docx.Document(str(out))
