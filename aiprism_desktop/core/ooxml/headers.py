@@ -14,6 +14,8 @@ exporter anchors findings about them in the body (``export.placement.header_host
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lxml import etree
 
 from aiprism_desktop.core.document import BlockKind
@@ -24,29 +26,20 @@ from aiprism_desktop.core.ooxml.styles import StyleMap
 from aiprism_desktop.core.ooxml.walker import PartWalker
 
 HEADERS_TITLE = "Headers and footers"
-W_SECT_PR = n.w("sectPr")
 _REFERENCES = {n.w("headerReference"): BlockKind.HEADER, n.w("footerReference"): BlockKind.FOOTER}
 _R_ID = f"{{{n.R_NS}}}id"
 
 
-def section_properties(main_root: etree._Element) -> list[etree._Element]:
-    """The body's ``w:sectPr`` elements in document order: those closing a section inside a
-    paragraph's properties, then the body's last one (not those of tracked property changes)."""
-    found: list[etree._Element] = []
-    for sect_pr in main_root.iter(W_SECT_PR):
-        parent = sect_pr.getparent()
-        if parent is not None and parent.tag in (n.W_PPR, n.W_BODY):
-            found.append(sect_pr)
-    return found
-
-
-def header_parts(package: Package, main_root: etree._Element) -> list[tuple[str, BlockKind]]:
-    """(part name, HEADER | FOOTER) of every header and footer the sections use, once each."""
+def header_parts(
+    package: Package, section_properties: Sequence[etree._Element]
+) -> list[tuple[str, BlockKind]]:
+    """(part name, HEADER | FOOTER) of every header and footer the sections use, once each;
+    ``section_properties``: the main part's ``PartScan.section_properties``."""
     targets = {
         rel.id: rel.target for rel in package.relationships(package.main_part) if not rel.external
     }
     parts: dict[str, BlockKind] = {}
-    for sect_pr in section_properties(main_root):
+    for sect_pr in section_properties:
         for tag, kind in _REFERENCES.items():
             for reference in sect_pr.iterchildren(tag):
                 target = targets.get(reference.get(_R_ID, ""))
@@ -56,11 +49,14 @@ def header_parts(package: Package, main_root: etree._Element) -> list[tuple[str,
 
 
 def open_headers(
-    package: Package, main_root: etree._Element, styles: StyleMap, numbering: Numbering
+    package: Package,
+    section_properties: Sequence[etree._Element],
+    styles: StyleMap,
+    numbering: Numbering,
 ) -> list[PartWalker]:
     """Walked header and footer parts, in the order of ``header_parts``."""
     walkers: list[PartWalker] = []
-    for part, kind in header_parts(package, main_root):
+    for part, kind in header_parts(package, section_properties):
         root = package.parse_part(part)
         numbering.reset_counters()
         walker = PartWalker(part, root, styles, numbering, note_kind=kind)

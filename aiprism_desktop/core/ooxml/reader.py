@@ -140,7 +140,7 @@ class _Reader:
         notes_parts = open_notes(package, main_root, styles, numbering, main.scan.note_references)
         for notes_part in notes_parts:
             notes_part.walk()
-        header_walkers = open_headers(package, main_root, styles, numbering)
+        header_walkers = open_headers(package, main.scan.section_properties, styles, numbering)
         walkers = [main, *(part.walker for part in notes_parts), *header_walkers]
         _make_ids_unique(walkers)
         notes_roots = [part.walker.root for part in notes_parts]
