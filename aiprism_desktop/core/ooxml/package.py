@@ -43,6 +43,7 @@ from aiprism_desktop.core.ooxml.container import (
     ZIP_READ_ERRORS,
     Limits,
     check_bomb,
+    check_data,
     open_zip,
     read_file,
 )
@@ -331,23 +332,30 @@ ConverterChoice = Converter | None | Literal["auto"]
 
 
 def open_package(
-    path: Path | str, limits: Limits | None = None, converter: ConverterChoice = "auto"
+    path: Path | str,
+    limits: Limits | None = None,
+    converter: ConverterChoice = "auto",
+    *,
+    data: bytes | None = None,
 ) -> Package:
     """Open and validate a Word package; raises a specific ``DocumentError`` on refusal.
 
     A legacy file (.doc, .rtf, .odt, recognised by content) passes the safety checks and is
     converted by ``converter`` ("auto": LibreOffice when installed; None: refuse legacy files);
     the package is then the converted .docx, with the original's path and sha256.
+    ``data``: the file's bytes when they did not come from disk (a server's request body);
+    ``path`` then only names the document.
     """
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
-    return open_package_bytes(path, read_file(path, limits), limits, converter)
+    data = read_file(path, limits) if data is None else check_data(data, limits, path)
+    return open_package_bytes(path, data, limits, converter)
 
 
 def open_package_bytes(
     path: Path, data: bytes, limits: Limits | None = None, converter: ConverterChoice = "auto"
 ) -> Package:
-    """``open_package`` for a file already read into memory (``path`` names it)."""
+    """``open_package`` for a file already read into memory and checked (``path`` names it)."""
     limits = limits or DEFAULT_LIMITS
     source_format = legacy_format(data)
     if source_format is None:

@@ -63,15 +63,20 @@ W_RSTYLE = n.w("rStyle")
 
 
 def read_document(
-    path: Path | str, limits: Limits | None = None, converter: ConverterChoice = "auto"
+    path: Path | str,
+    limits: Limits | None = None,
+    converter: ConverterChoice = "auto",
+    *,
+    data: bytes | None = None,
 ) -> Document:
     """Open a .docx/.docm/.dotx/.dotm safely and split it into sections; .doc, .rtf and .odt
     are converted first by ``converter`` ("auto": LibreOffice when installed; None: refused).
 
-    Raises a specific ``DocumentError`` subclass (``core.ooxml.errors``) for anything that
-    cannot be reviewed; never a raw zip, XML or lookup error.
+    ``data``: the file's bytes when they are not on disk (``path`` then names it). Raises a
+    specific ``DocumentError`` subclass (``core.ooxml.errors``) for anything that cannot be
+    reviewed; never a raw zip, XML or lookup error.
     """
-    with _cyclic_gc_paused(), open_package(path, limits, converter) as package:
+    with _cyclic_gc_paused(), open_package(path, limits, converter, data=data) as package:
         try:
             return _Reader(package).read()
         except RecursionError:
