@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from aiprism_desktop.core.document import SectionKind
 from aiprism_desktop.core.export.comment_text import export_items
 from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
 from aiprism_desktop.core.ooxml.reader import read_document
+from aiprism_desktop.core.resources import resources_dir
 from tests.support.export_factory import finding
 from tests.support.repair_fixtures import BODY_TEXT, HEADER_TEXT, REPAIR_CASES
 
@@ -34,6 +36,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 QUOTE = "inspected on the night shift"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 LEGACY = ("doc", "rtf", "odt")
+SAMPLE = resources_dir() / "samples" / "investigation_report.docx"
 
 
 def _soffice(target: str, files: list[Path], outdir: Path, profile: Path) -> None:
@@ -78,10 +81,11 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
     """case → (reviewed copy, warning codes of the read source)."""
     work = tmp_path_factory.mktemp("formats")
     original = _original(work / "original.docx")
+    sample = Path(shutil.copy(SAMPLE, work / "sample.docx"))  # for the CLI test: has findings
     with ThreadPoolExecutor(max_workers=3) as pool:  # one soffice per format, side by side
         list(
             pool.map(
-                lambda fmt: _soffice(fmt, [original], work / fmt, work / f"profile-{fmt}"),
+                lambda fmt: _soffice(fmt, [original, sample], work / fmt, work / f"profile-{fmt}"),
                 LEGACY,
             )
         )
@@ -136,3 +140,33 @@ def test_reviewed_copy_opens_in_libreoffice(
             annotation.remove(child)
         annotation.text = None
     assert BODY_TEXT in "".join(str(t) for t in root.itertext())
+
+
+def test_cli_reviews_a_doc_file_end_to_end(
+    reviewed: dict[str, tuple[Path, list[str]]], tmp_path: Path
+) -> None:
+    """``aiprism review report.doc --out reviewed.docx``: converted, reviewed, exported."""
+    work = reviewed["doc"][0].parent.parent
+    out = tmp_path / "sample.reviewed.docx"
+    env = {**os.environ, "AIPRISM_DATA_DIR": str(tmp_path / "data")}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aiprism_desktop.cli",
+            "--json",
+            "review",
+            work / "doc" / "sample.doc",
+            "--accept-all",
+            "--out",
+            out,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    comments = list(docx.Document(str(out)).comments)
+    assert comments, "the offline reviewer finds something in the sample report"
