@@ -16,6 +16,8 @@ import struct
 import zipfile
 from typing import Protocol
 
+import olefile
+
 from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.ooxml.container import ZIP_READ_ERRORS, Limits, check_bomb
 from aiprism_desktop.core.ooxml.errors import (
@@ -76,8 +78,6 @@ def check_legacy_safety(data: bytes, source_format: str, limits: Limits) -> None
 
 
 def _check_doc(data: bytes) -> None:
-    import olefile  # only here: the sniffer already imported it at module load
-
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole, ole.openstream("WordDocument") as stream:
             header = stream.read(12)

@@ -15,8 +15,9 @@ Order of checks (each refusal is a specific ``DocumentError``):
    package is read in transitional names, ``strict``), its content type must be a
    WordprocessingML main part, and every relationship reachable from the package root is read
    as Word reads it (``relationships``: repaired where no text is lost, refused otherwise);
-5. once reading is done, ``verify_unread_parts`` checks the CRC of every member not read, so a
-   damaged image or theme is refused now instead of breaking the export later.
+5. once reading is done, ``verify_unread_parts`` checks the CRC of every member not read: a
+   damaged part (without text, since every part with text was read) is dropped like a
+   missing one rather than breaking the export later.
 
 Every XML part is parsed by ``xmlsafe.parse_xml`` (no DTDs, no entities, no network).
 """
@@ -92,9 +93,9 @@ __all__ = [  # the caps are re-exported: callers configure opening here
 class Package:
     """An opened, size-checked OPC package; parts are read and parsed on demand.
 
-    Relationships are read as Word reads them (``repair.RelationshipPolicy``): case-insensitive
-    part names resolved to the stored name, a hyperlink taken as external, a relationship to a
-    missing part that holds no text dropped. What was repaired or translated is in
+    Relationships are read as Word reads them (``relationships.read_relationship``):
+    case-insensitive part names resolved to the stored name, a hyperlink taken as external, a
+    relationship to a missing part that holds no text dropped. What was repaired or translated is in
     ``repairs`` / ``strict`` / ``dropped_members``, and ``repair.repaired_package`` writes the
     package the way it was read.
     """

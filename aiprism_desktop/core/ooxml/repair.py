@@ -88,6 +88,7 @@ def _rels_xml(package: Package, source: str, stored_name: str) -> bytes:
     renamed = log.renamed.get(source, {})
     external = log.made_external.get(source, set())
     folder = posixpath.dirname(source)
+    types = {rel.id: rel.type for rel in package.relationships(source)}
     for element in list(root.iter(_REL)):
         rel_id = element.get("Id", "")
         if rel_id in dropped:
@@ -95,10 +96,8 @@ def _rels_xml(package: Package, source: str, stored_name: str) -> bytes:
             if parent is not None:
                 parent.remove(element)
             continue
-        for rel in package.relationships(source):
-            if rel.id == rel_id:
-                element.set("Type", rel.type)
-                break
+        if rel_id in types:
+            element.set("Type", types[rel_id])  # Strict types translated
         if rel_id in renamed:
             element.set("Target", posixpath.relpath(renamed[rel_id], folder or "."))
         if rel_id in external:
