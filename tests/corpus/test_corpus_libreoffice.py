@@ -14,17 +14,14 @@ FAIL when soffice is missing (./test installs libreoffice-writer-nogui).
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.ooxml.reader import read_document
 from tests.corpus.locate import MISSING, corpus_files, require_corpus
+from tests.support.soffice import convert_with_soffice
 from tests.support.text_compare import deleted_words, document_text, note_marks, recall, words
 
 pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
@@ -42,29 +39,6 @@ KNOWN_DIFFERENCES = {
 }
 
 
-def _convert_to_text(files: list[Path], outdir: Path, profile: Path) -> None:
-    binary = shutil.which("soffice") or shutil.which("libreoffice")
-    if binary is None:
-        pytest.fail("LibreOffice (soffice) is not installed; ./test installs it.")
-    subprocess.run(
-        [
-            binary,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-            "--outdir",
-            str(outdir),
-            *map(str, files),
-        ],
-        capture_output=True,
-        timeout=600,
-        env={**os.environ, "HOME": str(profile.parent)},
-        check=False,  # files LibreOffice cannot read just get no output
-    )
-
-
 @pytest.fixture(scope="module")
 def libreoffice_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str | None]:
     names = [name for name in corpus_files() if name != MISSING]
@@ -74,7 +48,14 @@ def libreoffice_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(
             pool.map(
-                lambda job: _convert_to_text(job[1], work / "out", work / f"profile{job[0]}"),
+                lambda job: convert_with_soffice(
+                    "txt:Text (encoded):UTF8",
+                    job[1],
+                    work / "out",
+                    work / f"profile{job[0]}",
+                    check=False,  # files LibreOffice cannot read just get no output
+                    timeout=600,
+                ),
                 enumerate(batches),
             )
         )

@@ -30,6 +30,7 @@ from aiprism_desktop.core.ooxml.reader import read_document
 from aiprism_desktop.core.resources import resources_dir
 from tests.support.export_factory import finding
 from tests.support.repair_fixtures import BODY_TEXT, HEADER_TEXT, REPAIR_CASES
+from tests.support.soffice import convert_with_soffice
 
 pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 
@@ -37,31 +38,6 @@ QUOTE = "inspected on the night shift"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 LEGACY = ("doc", "rtf", "odt")
 SAMPLE = resources_dir() / "samples" / "investigation_report.docx"
-
-
-def _soffice(target: str, files: list[Path], outdir: Path, profile: Path) -> None:
-    binary = shutil.which("soffice") or shutil.which("libreoffice")
-    if binary is None:
-        pytest.fail("LibreOffice (soffice) is not installed; ./test installs it.")
-    completed = subprocess.run(
-        [
-            binary,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            *map(str, files),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "HOME": str(profile.parent)},
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
 
 
 def _original(path: Path) -> Path:
@@ -85,7 +61,9 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
     with ThreadPoolExecutor(max_workers=3) as pool:  # one soffice per format, side by side
         list(
             pool.map(
-                lambda fmt: _soffice(fmt, [original, sample], work / fmt, work / f"profile-{fmt}"),
+                lambda fmt: convert_with_soffice(
+                    fmt, [original, sample], work / fmt, work / f"profile-{fmt}"
+                ),
                 LEGACY,
             )
         )
@@ -105,7 +83,9 @@ def reviewed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, 
             headers = [s for s in document.sections if s.kind is SectionKind.HEADERS_FOOTERS]
             assert [b.text for b in headers[0].blocks] == [HEADER_TEXT], case
         results[case] = (out, [w.code for w in document.warnings])
-    _soffice("fodt", [out for out, _ in results.values()], work / "fodt", work / "profile-back")
+    convert_with_soffice(
+        "fodt", [out for out, _ in results.values()], work / "fodt", work / "profile-back"
+    )
     return results
 
 
