@@ -160,9 +160,11 @@ class ReviewEngine:
         counts = {"finished": 0, "failed": 0, "queued": 0, "cached": 0, "done": 0}
         slots = asyncio.Semaphore(self._concurrency)  # counts model calls, not sections
 
-        async def run_one(section: Section) -> None:
-            calls = SectionCalls(slots, emit, section)
-            event = await self.settle(document, section, use_cache=use_cache, calls=calls)
+        async def run_one(section: Section, calls: SectionCalls) -> None:
+            try:
+                event = await self.settle(document, section, use_cache=use_cache, calls=calls)
+            finally:
+                calls.in_line.set()  # never hold up the sections after this one
             if isinstance(event, ev.SectionFinished):
                 counts["finished"] += 1
                 counts["cached"] += int(event.cached)
@@ -186,8 +188,11 @@ class ReviewEngine:
 
         try:
             async with asyncio.TaskGroup() as group:
+                after: asyncio.Event | None = None  # sections line up in document order
                 for section in sections:
-                    group.create_task(run_one(section))
+                    calls = SectionCalls(slots, emit, section, after=after)
+                    after = calls.in_line
+                    group.create_task(run_one(section, calls))
         except asyncio.CancelledError:
             await emit.drain()
             await emit(finished("cancelled"))
@@ -212,6 +217,7 @@ class ReviewEngine:
         call slots (none: no limit). Anchoring runs in a worker thread, off the event loop.
         """
         calls = calls or SectionCalls(asyncio.Semaphore(self._concurrency), Emitter(None), section)
+        await calls.wait_turn()
         # Building a long section's prompts and hashing them takes milliseconds: off the loop.
         prompts, key = await asyncio.to_thread(self._prepare, document, section)
         if use_cache and self._cache is not None:

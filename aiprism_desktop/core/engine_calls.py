@@ -21,16 +21,36 @@ T = TypeVar("T")
 
 
 class SectionCalls:
-    """The run's call slots as one section uses them."""
+    """The run's call slots as one section uses them.
 
-    def __init__(self, slots: asyncio.Semaphore, emit: Emitter, section: Section) -> None:
+    Sections line up for slots in document order, so a long review progresses top to bottom:
+    a section prepares its prompts once the section before it has lined up (``after``), and
+    lines up itself (``in_line``) when it asks for its first slot or needs none.
+    """
+
+    def __init__(
+        self,
+        slots: asyncio.Semaphore,
+        emit: Emitter,
+        section: Section,
+        *,
+        after: asyncio.Event | None = None,
+    ) -> None:
         self._slots = slots
         self._emit = emit
         self._section = section
         self._started = False
+        self._after = after
+        self.in_line = asyncio.Event()
+
+    async def wait_turn(self) -> None:
+        """Wait until the section before this one has lined up for its slots."""
+        if self._after is not None:
+            await self._after.wait()
 
     async def started(self) -> None:
         """Say the section is being reviewed (once)."""
+        self.in_line.set()
         if not self._started:
             self._started = True
             await self._emit(ev.SectionStarted(self._section.id, self._section.title))
@@ -42,6 +62,7 @@ class SectionCalls:
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Hold one of the run's call slots for one model call."""
+        self.in_line.set()  # asking for a slot in turn: the next section may prepare
         async with self._slots:
             await self.started()
             yield

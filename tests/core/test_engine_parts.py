@@ -4,13 +4,17 @@ merged in document order, each part's attempts kept."""
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import replace
 
 import pytest
 
 from aiprism_desktop.app.memory_ports import MemoryCache, MemoryFindings
 from aiprism_desktop.core import engine_events as ev
+from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.engine import ReviewEngine
+from aiprism_desktop.core.frameworks import Framework
+from aiprism_desktop.core.prompts import Prompt, build_review_prompts
 from aiprism_desktop.core.reviewer import Attempt, SectionReviewRequest, SectionReviewResult
 from tests.core.test_engine import FRAMEWORK
 from tests.fakes.scripted_provider import ScriptedReviewer, quote_first_sentence
@@ -108,3 +112,23 @@ async def test_an_answer_that_arrived_is_kept_when_the_run_is_cancelled() -> Non
     with pytest.raises(asyncio.CancelledError):
         await run
     assert await findings.findings(document.sha256)  # stored although the run was cancelled
+
+
+async def test_sections_line_up_in_document_order_whatever_their_preparation_takes() -> None:
+    document = make_document(sections=6)
+    slow = {s.id for s in document.sections[::2]}  # every other section is slow to prepare
+
+    def prompts(doc: Document, section: Section, framework: Framework) -> tuple[Prompt, ...]:
+        if section.id in slow:
+            time.sleep(0.05)  # runs in a worker thread, as the engine prepares off the loop
+        return build_review_prompts(doc, section, framework)
+
+    started: list[str] = []
+
+    def sink(event: ev.EngineEvent) -> None:
+        if isinstance(event, ev.SectionStarted):
+            started.append(event.section_id)
+
+    engine = ReviewEngine(ScriptedReviewer(), FRAMEWORK, concurrency=2, prompt_builder=prompts)
+    await engine.analyze(document, on_event=sink)
+    assert started == [s.id for s in document.sections]
