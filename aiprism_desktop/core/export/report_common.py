@@ -16,6 +16,7 @@ from aiprism_desktop.core.export.docx_model import ExportSummary, Placement
 from aiprism_desktop.core.findings import Decision, Finding
 from aiprism_desktop.core.review import FindingState, ReviewState
 from aiprism_desktop.core.reviewer import Attempt
+from aiprism_desktop.core.text_clean import path_text
 
 GENERATOR_NAME = "AI-Prism Desktop"
 GENERATOR_VERSION = __version__
@@ -81,7 +82,7 @@ class ExportRecord:
             by_kind[kind].append(finding_id)
         summary = self.summary
         return {
-            "output": summary.output.name,
+            "output": path_text(summary.output.name),
             "comments_added": summary.comments_added,
             "span_anchored_ids": by_kind[Placement.SPAN],
             "block_anchored_ids": by_kind[Placement.BLOCK],
