@@ -40,8 +40,7 @@ class SyncStore(
     """Every repository of the store on one connection (see the table mixins for methods)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        super().__init__(conn)
-        self.path = path
+        super().__init__(conn, path)
         self._closed = False
 
     @classmethod
