@@ -34,11 +34,9 @@ def test_verbose_log_has_no_document_text_and_no_url_password(
     with FakeBedrock(scenario) as server:
         host = server.endpoint_url.removeprefix("http://")
         env = aws_env(f"http://reviewer:{URL_PASSWORD}@{host}")
-        result = run_cli(
-            "-v", "review", SAMPLE, "--provider", "bedrock", "--sections", "2,7",
-            "--out", Path(cli_env["AIPRISM_DATA_DIR"]) / "out.docx",
-            extra_env=env,
-        )  # fmt: skip
+        out = Path(cli_env["AIPRISM_DATA_DIR"]) / "out.docx"
+        args = ["-v", "review", SAMPLE, "--provider", "bedrock", "--sections", "2,7"]
+        result = run_cli(*args, "--out", out, extra_env=env)
         assert len(server.requests_for("converse")) == 2
     assert result.returncode == 0, result.stderr
     logs = sorted((Path(cli_env["AIPRISM_DATA_DIR"]) / "logs").glob("aiprism.log*"))

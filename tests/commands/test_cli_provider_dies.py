@@ -28,14 +28,15 @@ def test_the_section_in_flight_when_bedrock_dies_is_queued_not_failed(
     answers = (Outcome(findings=(FINDING,)),) * ANSWERED_BEFORE_DYING
     dying = Scenario(default=ModelScript(outcomes=(*answers, Outcome(kind="hang", seconds=120))))
     with FakeBedrock(dying) as server:
+        args = ["review", str(SAMPLE), "--provider", "bedrock", "--sections", SECTIONS]
+        args += ["--concurrency", "1", "--out", str(tmp_path / "a.docx")]
         child = subprocess.Popen(
-            [sys.executable, "-m", "aiprism_desktop.cli", "review", str(SAMPLE),
-             "--provider", "bedrock", "--sections", SECTIONS, "--concurrency", "1", "--out", str(tmp_path / "a.docx")],
+            [sys.executable, "-m", "aiprism_desktop.cli", *args],
             env={**cli_env, **aws_env(server.endpoint_url)},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + 60
         while len(server.requests_for("converse")) <= ANSWERED_BEFORE_DYING:
             assert time.monotonic() < deadline, "the review never reached the hanging call"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +9,7 @@ from pathlib import Path
 from aiprism_desktop import __version__
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.errors import ExportError
+from aiprism_desktop.core.export.atomic_file import atomic_replace
 from aiprism_desktop.core.export.docx_model import ExportSummary, Placement
 from aiprism_desktop.core.findings import Decision, Finding
 from aiprism_desktop.core.review import FindingState, ReviewState
@@ -139,20 +137,10 @@ def write_text_atomically(path: Path, text: str, *, encoding: str = "utf-8") -> 
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"The report cannot be saved as {path}: that is a folder.")
-    temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    data = text.encode(encoding)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(descriptor, "w", encoding=encoding, newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
+        with atomic_replace(path) as handle:
+            handle.write(data)
     except OSError as exc:
         raise ExportError(
             f"The report could not be saved to {path}. Check that you may write to that folder.",
