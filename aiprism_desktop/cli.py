@@ -32,7 +32,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from aiprism_desktop import __version__
-from aiprism_desktop.commands.common import ExitCode, UsageError, exit_code_for, fail
+from aiprism_desktop.commands.common import (
+    ExitCode,
+    UsageError,
+    emit_json,
+    error_report,
+    exit_code_for,
+    fail,
+)
 from aiprism_desktop.core.errors import AIPrismError
 
 if TYPE_CHECKING:
@@ -215,19 +222,26 @@ async def run_command(args: argparse.Namespace) -> int:
     try:
         services = await AppServices.open(data_dir, log_level=level)
     except AIPrismError as error:
-        fail(error.message)
-        return exit_code_for(error)
+        return _failed(args, error)
     try:
         return await handler(args, services)
-    except UsageError as error:
-        fail(error.message)
-        return ExitCode.USAGE
     except AIPrismError as error:
-        logging.getLogger(__name__).warning("%s failed: %s (%s)", args.command, error, error.detail)
-        fail(error.message)
-        return exit_code_for(error)
+        if not isinstance(error, UsageError):
+            logging.getLogger(__name__).warning(
+                "%s failed: %s (%s)", args.command, error, error.detail
+            )
+        return _failed(args, error)
     finally:
         await services.close()
+
+
+def _failed(args: argparse.Namespace, error: AIPrismError) -> int:
+    """Say why on stderr (and, with --json, as an object on stdout); the exit code."""
+    code = exit_code_for(error)
+    fail(error.message)
+    if args.json:
+        emit_json(error_report(error, code))
+    return code
 
 
 def escape_unprintable_output() -> None:

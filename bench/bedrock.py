@@ -21,6 +21,7 @@ from typing import Any
 
 from botocore.config import Config
 
+from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.ports import ModelHealthRecord
 from aiprism_desktop.core.prompts import build_review_prompt
@@ -32,7 +33,6 @@ from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer, BedrockS
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.fakes.synthetic import make_document
 from tests.support.bedrock_harness import framework, scenario, session
-from tests.support.memory_health import MemoryHealth
 
 REGION = "us-east-1"
 CHAIN = load_model_chain(None)

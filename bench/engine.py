@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from aiprism_desktop.app.memory_ports import MemoryCache, MemoryFindings
 from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.frameworks import load_frameworks
 from aiprism_desktop.store.paths import AppPaths
 from aiprism_desktop.store.store import Store
-from tests.fakes.memory_ports import MemoryCache, MemoryFindings
 from tests.fakes.scripted_provider import ScriptedReviewer
 from tests.fakes.synthetic import make_document
 

@@ -1,153 +1,159 @@
-"""One document under review: its stored findings, the decision log, and export.
+"""One open document: its review, every verb a reviewer uses on it, and the events they cause.
 
-Shared by the CLI and the desktop app. Every decision is appended to the store (committed to
-disk) before the in-memory state changes, so nothing acknowledged is ever lost.
+A front end holds one ``ReviewSession`` per open document and only translates clicks or
+arguments into its verbs. Every decision is committed to the store before the in-memory review
+changes; findings of a section that finishes analysing are applied by the session itself, under
+the same lock as decisions, so a decision can never be lost between disk and memory.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+import importlib
+import logging
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from aiprism_desktop.core.anchoring import anchor_covers_quote, anchor_quote
-from aiprism_desktop.core.codec import attempts_from_json
+from aiprism_desktop.app import chat as chat_turns
+from aiprism_desktop.app.comments import build_reviewer_comment
+from aiprism_desktop.app.event_hub import EventHub
+from aiprism_desktop.app.events import AppEvent, DecisionApplied, ReviewChanged
+from aiprism_desktop.app.exporting import ExportResult, ReviewSnapshot, export_review
+from aiprism_desktop.app.section_status import SectionActivity, SectionStatus, section_status
+from aiprism_desktop.app.services import AppServices
+from aiprism_desktop.app.stored_review import stored_framework
+from aiprism_desktop.core import engine_events as ev
+from aiprism_desktop.core.codec import attempts_from_json, attempts_to_json
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.errors import AIPrismError, DataFormatError
-from aiprism_desktop.core.export.comment_text import export_items, titles_from_frameworks
-from aiprism_desktop.core.export.docx_model import ExportSummary
-from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
-from aiprism_desktop.core.export.report_common import ExportRecord, SectionProvenance
-from aiprism_desktop.core.export.report_csv import write_csv_report
-from aiprism_desktop.core.export.report_json import write_json_report
-from aiprism_desktop.core.export.report_markdown import write_markdown_report
-from aiprism_desktop.core.findings import Decision, DecisionEvent, Finding, OriginKind
+from aiprism_desktop.core.export.report_common import SectionProvenance
+from aiprism_desktop.core.findings import Decision, DecisionEvent, Finding, utc_now
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.review import ReviewState
-from aiprism_desktop.core.reviewer import Attempt
-from aiprism_desktop.store.records import DamagedEvent, SectionReviewRecord
-from aiprism_desktop.store.store import Store
+from aiprism_desktop.core.reviewer import Attempt, ChatEvent
+from aiprism_desktop.core.statistics import ReviewStatistics, statistics
+from aiprism_desktop.store.records import ChatRecord, DamagedEvent, SectionReviewRecord
 
-REPORT_SUFFIXES = (".json", ".csv", ".md")
-
-
-class OutputPathError(AIPrismError):
-    """An output path cannot be used (wrong kind of file, clash, would overwrite)."""
-
-    code = "OUTPUT_PATH"
-
-
-class ReportFormatError(OutputPathError):
-    """A report was asked for in a format that does not exist."""
-
-    code = "REPORT_FORMAT"
-
-
-def check_report_format(report: Path) -> None:
-    """``ReportFormatError`` unless the report's suffix names a format we write."""
-    if report.suffix.lower() not in REPORT_SUFFIXES:
-        raise ReportFormatError(
-            f"Cannot write a report as '{report.name}': use .json, .csv or .md."
-        )
-
-
-def check_output_paths(
-    document: Path, out: Path, reports: Sequence[Path] = (), *, force: bool = False
-) -> None:
-    """Refuse outputs that cannot work, before any time is spent on analysis.
-
-    The reviewed document must be a .docx, reports .json/.csv/.md; no two outputs may be the
-    same file and none may be the document under review; an existing file is only replaced
-    with ``force``. Raises ``OutputPathError`` (``ReportFormatError`` for a report format).
-    """
-    if out.suffix.lower() != ".docx":
-        raise OutputPathError(f"The reviewed document must be saved as a .docx file, not '{out}'.")
-    for report in reports:
-        check_report_format(report)
-    seen: dict[Path, Path] = {document.resolve(): document}
-    for path in (out, *reports):
-        resolved = path.resolve()
-        if resolved in seen:
-            clash = seen[resolved]
-            what = "the document under review" if clash is document else f"'{clash}'"
-            raise OutputPathError(f"'{path}' is the same file as {what}: choose another name.")
-        seen[resolved] = path
-        if path.is_dir():
-            raise OutputPathError(f"'{path}' is a folder: give a file name.")
-        if path.exists() and not force:
-            raise OutputPathError(
-                f"'{path}' already exists. Choose another name, or add --force to replace it."
-            )
-
-
-async def review_framework_id(store: Store, document_id: str) -> str:
-    """The framework the stored review of a document was made with ("" when unknown).
-
-    The most recently reviewed section's framework; for reviews stored before that was
-    recorded, the framework most of the AI/rule findings cite.
-    """
-    for record in reversed(await store.section_reviews(document_id)):
-        if record.framework_id:
-            return record.framework_id
-    counts = Counter(
-        f.framework_id
-        for f in await store.findings(document_id)
-        if f.origin_kind is not OriginKind.REVIEWER
-    )
-    return counts.most_common(1)[0][0] if counts else ""
-
-
-@dataclass(frozen=True, slots=True)
-class ExportResult:
-    """What an export wrote."""
-
-    docx: ExportSummary
-    reports: tuple[Path, ...]
+log = logging.getLogger(__name__)
 
 
 class ReviewSession:
-    """The review of one document: state folded from the store, decisions written through."""
+    """The review of one document, decisions written through, analysis applied in place."""
 
-    def __init__(self, store: Store, document: Document, framework: Framework) -> None:
-        self.store = store
+    def __init__(
+        self,
+        services: AppServices,
+        document: Document,
+        framework: Framework,
+        *,
+        actor: str | None = None,
+    ) -> None:
+        self.services = services
         self.document = document
         self.framework = framework
         self.state = ReviewState()
         self.damaged_events: tuple[DamagedEvent, ...] = ()
         self.section_reviews: dict[str, SectionReviewRecord] = {}
+        self.activity: dict[str, SectionActivity] = {}
+        self.notes: list[str] = []  # things the reviewer should know about this review
+        self.events = EventHub()
+        self._actor = actor
+        self._lock = asyncio.Lock()
+        self._stop_relay = services.events.subscribe(self.events.publish)
+
+    @classmethod
+    async def open(
+        cls,
+        services: AppServices,
+        path: Path,
+        *,
+        framework_id: str | None = None,
+        actor: str | None = None,
+    ) -> ReviewSession:
+        """Open a document and its stored review (zero provider calls).
+
+        Without ``framework_id``, the framework the document was reviewed with (or the
+        configured one, with a note when that framework is no longer installed).
+        """
+        document = await services.open_document(path)
+        notes: list[str] = []
+        if framework_id is not None:
+            framework = services.framework(framework_id)
+        else:
+            framework = await stored_framework(services, document, notes)
+        session = cls(services, document, framework, actor=actor)
+        session.notes.extend(notes)
+        await session.reload()
+        return session
+
+    def close(self) -> None:
+        """Stop relaying application events (the session's own listeners stay)."""
+        self._stop_relay()
 
     @property
     def document_id(self) -> str:
         return self.document.sha256
 
-    async def reload(self) -> ReviewState:
-        """Rebuild the state from the stored findings and the whole decision log.
+    @property
+    def actor(self) -> str:
+        """Who decides: the name given when opening, else the configured reviewer name."""
+        return self._actor or self.services.settings.reviewer_name
 
-        Events that cannot be read back are left out of the state and listed in
-        ``damaged_events`` (they stay in the log): one bad row must not lock the review.
+    def subscribe(self, listener: Callable[[AppEvent], None]) -> Callable[[], None]:
+        """Hear every event of this document and of the application."""
+        return self.events.subscribe(listener)
+
+    # -- loading ----------------------------------------------------------------------------
+    async def reload(self) -> ReviewState:
+        """Rebuild the review from the store (under the decisions lock).
+
+        Events that cannot be read back are left out and listed in ``damaged_events``; they
+        stay in the log: one bad row must not lock the review.
         """
-        findings = await self.store.findings(self.document_id)
-        events, self.damaged_events = await self.store.readable_events(self.document_id)
-        records = await self.store.section_reviews(self.document_id)
-        self.section_reviews = {record.section_id: record for record in records}
-        analyzed = frozenset(self.section_reviews)
-        self.state = ReviewState.build(findings, events, analyzed_sections=analyzed)
+        async with self._lock:
+            store = self.services.store
+            findings = await store.findings(self.document_id)
+            events, self.damaged_events = await store.readable_events(self.document_id)
+            records = await store.section_reviews(self.document_id)
+            pending = await store.pending()
+            queued = {i.section_id for i in pending if i.document_id == self.document_id}
+            self.section_reviews = {record.section_id: record for record in records}
+            live = {k: a for k, a in self.activity.items() if a.kind != "queued"}
+            self.activity = {**{s: SectionActivity("queued") for s in queued}, **live}
+            analyzed = frozenset(self.section_reviews)
+            self.state = ReviewState.build(findings, events, analyzed_sections=analyzed)
+        self.events.publish(ReviewChanged(self.document_id, ()))
         return self.state
+
+    # -- queries ----------------------------------------------------------------------------
+    def section(self, section_id: str) -> Section:
+        """A section of the document by id (``KeyError`` when there is none)."""
+        return self.document.section(section_id)
+
+    def section_of(self, finding_id: str) -> Section | None:
+        """The section a finding belongs to, when it is still in the document."""
+        section_id = self.state.get(finding_id).finding.section_id
+        return next((s for s in self.document.sections if s.id == section_id), None)
+
+    def section_status(self, section_id: str) -> SectionStatus:
+        """What the navigator shows for a section right now."""
+        return section_status(self.state, section_id, self.activity.get(section_id))
 
     @property
     def attempt_logs(self) -> dict[str, tuple[Attempt, ...]]:
-        """The stored attempt log of every reviewed section that has one."""
+        """The attempt log of every reviewed section that has one (failed runs included)."""
         logs: dict[str, tuple[Attempt, ...]] = {}
         for section_id, record in self.section_reviews.items():
             try:
-                log = attempts_from_json(record.attempts_json)
+                log_ = attempts_from_json(record.attempts_json)
             except DataFormatError:
                 continue  # an unreadable log is left out of reports, never fatal
-            if log:
-                logs[section_id] = log
+            if log_:
+                logs[section_id] = log_
+        for section_id, activity in self.activity.items():
+            if activity.attempts:
+                logs[section_id] = activity.attempts
         return logs
 
     @property
@@ -158,35 +164,198 @@ class ReviewSession:
             for section_id, record in self.section_reviews.items()
         }
 
-    def section_of(self, finding_id: str) -> Section | None:
-        """The section a finding belongs to, when it is still in the document."""
-        section_id = self.state.get(finding_id).finding.section_id
-        return next((s for s in self.document.sections if s.id == section_id), None)
+    def statistics(self) -> ReviewStatistics:
+        """Counts by risk, type, category, origin, decision and section."""
+        return statistics(self.state, self.document)
 
-    def edit(
-        self, finding_id: str, changes: Mapping[str, Any], *, actor: str
+    # -- analysis ---------------------------------------------------------------------------
+    async def analyze(
+        self,
+        section_ids: Sequence[str] | None = None,
+        *,
+        use_cache: bool = True,
+        provider: str | None = None,
+        region: str | None = None,
+        concurrency: int | None = None,
+    ) -> ev.RunFinished:
+        """Review the given sections (all when None). Cancel the awaiting task to stop: the
+        sections that finished are kept. Unreachable provider: sections are queued."""
+        services = self.services
+        async with services.use_reviewer(
+            provider, region=region, concurrency=concurrency
+        ) as reviewer:
+            engine = services.engine(reviewer, self.framework, concurrency=concurrency)
+            try:
+                run = await engine.analyze(
+                    self.document, section_ids, on_event=self._on_engine_event, use_cache=use_cache
+                )
+            finally:
+                for activity in self.activity.values():
+                    activity.model = ""  # nothing is analysing any more
+        if run.queued:
+            await services.publish_queue()
+        return run
+
+    async def _on_engine_event(self, event: ev.EngineEvent) -> None:
+        if isinstance(event, ev.SectionFinished | ev.SectionSkipped):
+            await self._apply_finished(event)
+        else:
+            self._track(event)
+        self.events.publish(event)
+        if isinstance(event, ev.SectionFinished | ev.SectionSkipped):
+            self.events.publish(ReviewChanged(self.document_id, (event.section_id,)))
+
+    def _track(self, event: ev.EngineEvent) -> None:
+        """Live per-section state for the navigator (analysing which model, queued, failed)."""
+        if isinstance(event, ev.SectionStarted):
+            self.activity[event.section_id] = SectionActivity("analyzing")
+        elif isinstance(event, ev.SectionAttemptStarted):
+            activity = self.activity.setdefault(event.section_id, SectionActivity("analyzing"))
+            activity.model = event.display_name or event.model
+        elif isinstance(event, ev.SectionAttemptEnded):
+            activity = self.activity.setdefault(event.section_id, SectionActivity("analyzing"))
+            activity.attempts = (*activity.attempts, event.attempt)
+        elif isinstance(event, ev.SectionQueued):
+            self.activity[event.section_id] = SectionActivity("queued", error=event.error)
+        elif isinstance(event, ev.SectionFailed):
+            previous = self.activity.get(event.section_id)
+            attempts = event.attempts or (previous.attempts if previous else ())
+            self.activity[event.section_id] = SectionActivity(
+                "failed", error=event.error, attempts=attempts
+            )
+
+    async def _apply_finished(self, event: ev.SectionFinished | ev.SectionSkipped) -> None:
+        findings = event.findings if isinstance(event, ev.SectionFinished) else ()
+        model = event.model if isinstance(event, ev.SectionFinished) else ""
+        attempts = event.attempts if isinstance(event, ev.SectionFinished) else ()
+        async with self._lock:
+            self.state = self.state.replace_section_findings(event.section_id, findings)
+            self.section_reviews[event.section_id] = SectionReviewRecord(
+                event.section_id, self.framework.id, model, attempts_to_json(attempts), utc_now()
+            )
+            self.activity.pop(event.section_id, None)
+
+    # -- decisions --------------------------------------------------------------------------
+    async def _decide(
+        self, make: Callable[[ReviewState], DecisionEvent | None]
     ) -> DecisionEvent | None:
-        """The event of an edit; a changed quote is re-anchored in the finding's section."""
-        return self.state.edit(
-            finding_id, changes, actor=actor, section=self.section_of(finding_id)
-        )
+        """Compute a decision on the current review, commit it, then apply it (one at a time).
 
-    async def record(self, event: DecisionEvent | None) -> DecisionEvent | None:
-        """Commit a decision, then apply it; None (a no-op decision) records nothing."""
-        if event is None:
-            return None
-        stored = await self.store.append(self.document_id, event)
-        self.state = self.state.apply(stored)
+        None when the decision would change nothing (nothing is recorded).
+        """
+        async with self._lock:
+            event = make(self.state)
+            if event is None:
+                return None
+            stored = await self.services.store.append(self.document_id, event)
+            self.state = self.state.apply(stored)
+        self.events.publish(DecisionApplied(self.document_id, stored))
         return stored
 
-    async def accept_all_pending(self, actor: str) -> int:
+    async def accept(self, finding_id: str) -> DecisionEvent | None:
+        return await self._decide(lambda s: s.accept(finding_id, actor=self.actor))
+
+    async def reject(self, finding_id: str, reason: str = "") -> DecisionEvent | None:
+        return await self._decide(lambda s: s.reject(finding_id, actor=self.actor, reason=reason))
+
+    async def revert(self, finding_id: str) -> DecisionEvent | None:
+        return await self._decide(lambda s: s.revert(finding_id, actor=self.actor))
+
+    async def edit(self, finding_id: str, changes: Mapping[str, Any]) -> DecisionEvent | None:
+        """Change fields (Finding values); a changed quote is re-anchored in its section."""
+        return await self._decide(
+            lambda s: s.edit(
+                finding_id, changes, actor=self.actor, section=self.section_of(finding_id)
+            )
+        )
+
+    async def add_comment(self, section_id: str, fields: Mapping[str, Any]) -> Finding:
+        """Add the reviewer's own comment (JSON field values; ``description`` required).
+
+        Adding the same comment again changes nothing (its id comes from its content).
+        """
+        finding = build_reviewer_comment(
+            self.section(section_id), fields, self.framework, self.actor
+        )
+        await self._decide(
+            lambda s: None if s.contains(finding.id) else s.add_comment(finding, actor=self.actor)
+        )
+        return self.state.get(finding.id).finding
+
+    async def delete_comment(self, finding_id: str) -> DecisionEvent | None:
+        return await self._decide(lambda s: s.delete_comment(finding_id, actor=self.actor))
+
+    async def undo(self) -> DecisionEvent | None:
+        return await self._decide(lambda s: s.undo(actor=self.actor) if s.can_undo else None)
+
+    async def redo(self) -> DecisionEvent | None:
+        return await self._decide(lambda s: s.redo(actor=self.actor) if s.can_redo else None)
+
+    async def revert_all(self) -> DecisionEvent | None:
+        """Every AI/rule decision back to pending; the reviewer's own comments stay."""
+        return await self._decide(lambda s: s.revert_all(actor=self.actor))
+
+    async def decide_many(
+        self, finding_ids: Sequence[str], action: str, *, reason: str = ""
+    ) -> int:
+        """Accept or reject several findings (a filtered set); return how many changed."""
+        if action not in ("accept", "reject"):
+            raise AIPrismError(f"Cannot apply '{action}' to several findings at once.")
+        changed = 0
+        for finding_id in finding_ids:
+            if action == "accept":
+                changed += await self.accept(finding_id) is not None
+            else:
+                changed += await self.reject(finding_id, reason) is not None
+        return changed
+
+    async def accept_all_pending(self) -> int:
         """Accept every pending AI/rule finding; return how many were accepted."""
         pending = [
             s.finding.id for s in self.state.finding_states() if s.decision is Decision.PENDING
         ]
-        for finding_id in pending:
-            await self.record(self.state.accept(finding_id, actor=actor))
-        return len(pending)
+        return await self.decide_many(pending, "accept")
+
+    async def record(self, event: DecisionEvent | None) -> DecisionEvent | None:
+        """Commit a decision computed elsewhere (a decisions file checked as a whole)."""
+        return await self._decide(lambda _state: event)
+
+    # -- chat -------------------------------------------------------------------------------
+    async def chat_history(self, limit: int = chat_turns.HISTORY_TURNS) -> tuple[ChatRecord, ...]:
+        """The latest turns of this document's chat, oldest first."""
+        return await self.services.store.chat_history(self.document_id, limit)
+
+    def chat(
+        self,
+        question: str,
+        *,
+        section_id: str | None = None,
+        selection: str = "",
+        provider: str | None = None,
+        region: str | None = None,
+    ) -> AsyncGenerator[ChatEvent, None]:
+        """Stream an answer; the question and the answer (or what arrived before a stop) join
+        the document's chat history."""
+        return chat_turns.ask(
+            self.services,
+            self.document,
+            self.framework,
+            question,
+            section_id=section_id,
+            selection=selection,
+            provider=provider,
+            region=region,
+        )
+
+    # -- export -----------------------------------------------------------------------------
+    def snapshot(self, attempts: Mapping[str, tuple[Attempt, ...]] | None = None) -> ReviewSnapshot:
+        return ReviewSnapshot(
+            self.document,
+            self.framework,
+            self.state,
+            {**self.attempt_logs, **(attempts or {})},
+            self.provenance,
+        )
 
     async def export(
         self,
@@ -194,65 +363,22 @@ class ReviewSession:
         *,
         reports: Sequence[Path] = (),
         tracked_changes: bool = False,
-        attempts: Mapping[str, tuple[Attempt, ...]] | None = None,
+        s3: bool = False,
     ) -> ExportResult:
-        """Write the reviewed .docx with the accepted findings, plus any reports.
-
-        ``attempts`` adds attempt logs of the current run (e.g. of sections that failed) to the
-        stored ones. Reports describe what this export did with each finding.
-        """
-        for report in reports:
-            check_report_format(report)
-        findings = self._placeable(self.state.exported_findings())
-        items = export_items(findings, titles_from_frameworks([self.framework]))
-        summary = await asyncio.to_thread(
-            export_reviewed_docx,
-            self.document.path,
-            self.document,
-            items,
-            out,
-            tracked_changes=tracked_changes,
+        """Write the reviewed .docx and reports; with ``s3``, upload them to the bucket."""
+        result = await export_review(
+            self.snapshot(), out, reports=reports, tracked_changes=tracked_changes
         )
-        record = ExportRecord.of(summary, findings, tracked_changes=tracked_changes)
-        logs = {**self.attempt_logs, **(attempts or {})}
-        written = []
-        for report in reports:
-            written.append(await asyncio.to_thread(self._write_report, report, logs, record))
-        return ExportResult(docx=summary, reports=tuple(written))
+        if not s3:
+            return result
+        await asyncio.to_thread(importlib.import_module, "aiprism_desktop.aws.s3_export")
+        from aiprism_desktop.aws.s3_export import aexport_to_s3
 
-    def _placeable(self, findings: Sequence[Finding]) -> tuple[Finding, ...]:
-        """Findings whose anchor still covers their quote; others are anchored again from the
-        quote (or left unanchored), so a comment never lands on text it is not about."""
-        sections = {s.id: s for s in self.document.sections}
-        placeable = []
-        for finding in findings:
-            section = sections.get(finding.section_id)
-            anchor = finding.anchor
-            stale = anchor is None or (
-                section is not None and not anchor_covers_quote(section, anchor, finding.quote)
-            )
-            if section is not None and finding.quote.strip() and stale:
-                hint = anchor.block_id if anchor is not None else None
-                finding = replace(
-                    finding, anchor=anchor_quote(section, finding.quote, hint_block_id=hint)
-                )
-            placeable.append(finding)
-        return tuple(placeable)
-
-    def _write_report(
-        self, path: Path, attempts: Mapping[str, tuple[Attempt, ...]], export: ExportRecord
-    ) -> Path:
-        suffix = path.suffix.lower()
-        if suffix == ".json":
-            return write_json_report(
-                path,
-                self.document,
-                self.state,
-                self.framework,
-                attempts=attempts,
-                export=export,
-                provenance=self.provenance,
-            )
-        if suffix == ".csv":
-            return write_csv_report(path, self.document, self.state, export=export)
-        return write_markdown_report(path, self.document, self.state, self.framework)
+        uploaded = await aexport_to_s3(
+            await self.services.aws_session(),
+            self.services.aws_settings(),
+            [result.docx.output, *result.reports],
+            document_stem=self.document.path.stem,
+            document_sha256=self.document_id,
+        )
+        return ExportResult(result.docx, result.reports, tuple(uploaded.uris))

@@ -26,6 +26,7 @@ class Setting:
     label: str
     help: str
     choices: tuple[str, ...] = ()
+    minimum: int = 0  # for whole numbers
 
 
 _AWS_DEFAULTS = AwsSettings()
@@ -40,7 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
         choices=("offline", "bedrock"),
     ),
     Setting("review.framework", "hawkeye", str, "Framework", "Checklist framework id."),
-    Setting("review.concurrency", 4, int, "Parallel sections", "Sections reviewed at once."),
+    Setting(
+        "review.concurrency", 4, int, "Parallel sections", "Sections reviewed at once.", minimum=1
+    ),
     Setting(
         "review.reviewer_name",
         "",
@@ -105,14 +108,26 @@ def declared(key: str) -> Setting:
 def parse_value(key: str, raw: str) -> Any:
     """Convert a value typed by the user to the setting's type, checking choices."""
     setting = declared(key)
-    if setting.choices and raw not in setting.choices:
-        raise ConfigError(f"{setting.label}: choose one of {', '.join(setting.choices)}.")
     if setting.type is int:
         try:
-            return int(raw)
+            return check_value(key, int(raw))
         except ValueError:
             raise ConfigError(f"{setting.label} must be a whole number.") from None
-    return raw
+    return check_value(key, raw)
+
+
+def check_value(key: str, value: Any) -> Any:
+    """``value`` when it has the setting's type and is one of its choices; ConfigError if not."""
+    setting = declared(key)
+    if setting.type is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{setting.label} must be a whole number.")
+    if setting.type is int and value < setting.minimum:
+        raise ConfigError(f"{setting.label} must be at least {setting.minimum}.")
+    if setting.type is str and not isinstance(value, str):
+        raise ConfigError(f"{setting.label} must be text.")
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(f"{setting.label}: choose one of {', '.join(setting.choices)}.")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +144,10 @@ class AppSettings:
 
     def __getitem__(self, key: str) -> Any:
         return self.values[declared(key).key]
+
+    def with_values(self, changes: Mapping[str, Any]) -> AppSettings:
+        """A snapshot with some values replaced."""
+        return AppSettings({**self.values, **changes})
 
     @property
     def reviewer_name(self) -> str:

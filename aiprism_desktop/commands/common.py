@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
+from aiprism_desktop.app.decisions_file import DecisionsFileError
+from aiprism_desktop.app.exporting import OutputPathError
 from aiprism_desktop.app.services import AppServices
-from aiprism_desktop.app.session import OutputPathError, ReviewSession, review_framework_id
+from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.errors import (
     AIPrismError,
@@ -39,7 +42,7 @@ def exit_code_for(error: AIPrismError) -> ExitCode:
     """The exit code of an application error."""
     if isinstance(error, UsageError | OutputPathError):
         return ExitCode.USAGE
-    if isinstance(error, DocumentError):
+    if isinstance(error, DocumentError | DecisionsFileError):
         return ExitCode.BAD_INPUT
     if isinstance(error, ProviderError):
         return ExitCode.PROVIDER
@@ -117,6 +120,29 @@ class UsageError(AIPrismError):
     code = "USAGE"
 
 
+class RunUnfinishedError(ProviderError):
+    """No section could be reviewed (they failed, or wait in the queue)."""
+
+    code = "RUN_UNFINISHED"
+
+
+class NotReviewedError(DocumentError):
+    """An export was asked of a document that has no stored review."""
+
+    code = "NOT_REVIEWED"
+
+
+class CredentialsNotKeptError(CredentialsError):
+    """A secret could only be kept for this process, which is about to end."""
+
+    code = "CREDENTIALS_NOT_KEPT"
+
+
+def error_report(error: AIPrismError, exit_code: int) -> dict[str, Any]:
+    """What ``--json`` prints on stdout for a failed command (the message also goes to stderr)."""
+    return {"error": {"code": error.code, "message": error.message}, "exit_code": int(exit_code)}
+
+
 def report_damaged_events(session: ReviewSession) -> None:
     """Say which stored decisions could not be read (they are left out, never deleted)."""
     for damaged in session.damaged_events:
@@ -127,22 +153,16 @@ def report_damaged_events(session: ReviewSession) -> None:
         )
 
 
-async def open_stored_session(services: AppServices, document: Document) -> ReviewSession:
-    """The stored review of a document, with the framework it was reviewed with.
-
-    Falls back to the configured framework when the review's framework is unknown (never
-    reviewed, or a framework file that is no longer installed).
-    """
-    framework_id = await review_framework_id(services.store, document.sha256)
-    framework = services.frameworks.get(framework_id) if framework_id else None
-    if framework is None:
-        framework = services.framework(None)
-        if framework_id:
-            info(
-                f"note: this document was reviewed with the framework '{framework_id}', which "
-                f"is not installed; showing framework titles from '{framework.id}'."
-            )
-    session = ReviewSession(services.store, document, framework)
-    await session.reload()
+async def open_session(
+    services: AppServices,
+    path: Path,
+    *,
+    framework_id: str | None = None,
+    actor: str | None = None,
+) -> ReviewSession:
+    """Open a document and its stored review, saying what the reviewer should know."""
+    session = await ReviewSession.open(services, path, framework_id=framework_id, actor=actor)
+    for note in session.notes:
+        info(f"note: {note}")
     report_damaged_events(session)
     return session

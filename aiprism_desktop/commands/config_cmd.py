@@ -6,16 +6,22 @@ import argparse
 import getpass
 import sys
 
+from aiprism_desktop.app import connection
+from aiprism_desktop.app import credentials as saved
 from aiprism_desktop.app.services import AppServices
-from aiprism_desktop.app.settings import SETTINGS, AppSettings, declared, parse_value
-from aiprism_desktop.commands.common import ExitCode, emit_json, fail, info
-from aiprism_desktop.providers.bedrock.chain.profiles import load_model_chain
+from aiprism_desktop.app.settings import SETTINGS, declared, parse_value
+from aiprism_desktop.commands.common import (
+    CredentialsNotKeptError,
+    ExitCode,
+    UsageError,
+    emit_json,
+    info,
+)
 from aiprism_desktop.secrets.credentials import AwsKeys, SaveOutcome
 
 
 async def run_config(args: argparse.Namespace, services: AppServices) -> int:
     """List, show, set or unset a setting."""
-    store = services.store
     if args.config_action == "list":
         settings = services.settings
         if args.json:
@@ -29,12 +35,10 @@ async def run_config(args: argparse.Namespace, services: AppServices) -> int:
         print(services.settings[setting.key])
     elif args.config_action == "set":
         value = parse_value(setting.key, args.value)
-        await store.set_setting(setting.key, value)
-        if setting.key.startswith("aws."):
-            (await AppSettings.load(store)).aws()  # refuse an invalid region/bucket right away
+        await services.set_setting(setting.key, value)
         info(f"{setting.key} = {value!r}")
     else:
-        await store.delete_setting(setting.key)
+        await services.unset_setting(setting.key)
         info(f"{setting.key} is back to its default ({setting.default!r}).")
     return ExitCode.OK
 
@@ -47,15 +51,17 @@ def _read_secret(prompt: str, *, from_stdin: bool) -> str:
     return getpass.getpass(prompt).strip()
 
 
-def _report_saved(outcome: SaveOutcome, what: str) -> None:
+def _report_saved(outcome: SaveOutcome, what: str) -> int:
+    """Success only for a secret that was really kept: the command line ends with this
+    command, so a session-only secret is gone at once (and the stored sign-in method stays)."""
     if outcome.persisted:
         info(f"{what} saved in the OS keyring.")
-    else:
-        info(outcome.message)
-        info(
-            "The command line cannot keep it after this command ends: use an AWS profile "
-            "(`aiprism config set aws.auth_method profile`) or environment variables instead."
-        )
+        return ExitCode.OK
+    raise CredentialsNotKeptError(
+        f"{what} NOT saved: {outcome.message} The command line cannot keep it after this "
+        "command ends: use an AWS profile (`aiprism config set aws.auth_method profile`) or "
+        "environment variables instead."
+    )
 
 
 async def run_credentials(args: argparse.Namespace, services: AppServices) -> int:
@@ -76,38 +82,22 @@ async def run_credentials(args: argparse.Namespace, services: AppServices) -> in
         key_id = _read_secret("AWS access key ID: ", from_stdin=args.stdin)
         secret = _read_secret("AWS secret access key: ", from_stdin=args.stdin)
         token = _read_secret("Session token (empty if none): ", from_stdin=args.stdin)
-        outcome = await credentials.asave_aws_keys(AwsKeys(key_id, secret, token or None))
-        _report_saved(outcome, "AWS access key")
-        await services.store.set_setting("aws.auth_method", "keys")
-        return ExitCode.OK
+        outcome = await saved.save_aws_keys(services, AwsKeys(key_id, secret, token or None))
+        return _report_saved(outcome, "AWS access key")
     if action == "set-api-key":
         api_key = _read_secret("Bedrock API key: ", from_stdin=args.stdin)
         if not api_key:
-            fail("No API key given.")
-            return ExitCode.USAGE
-        _report_saved(await credentials.asave_bedrock_api_key(api_key), "Bedrock API key")
-        await services.store.set_setting("aws.auth_method", "api_key")
-        return ExitCode.OK
+            raise UsageError("No API key given.")
+        return _report_saved(await saved.save_bedrock_api_key(services, api_key), "Bedrock API key")
     if action == "delete":
-        await credentials.adelete_aws_keys()
-        await credentials.adelete_bedrock_api_key()
-        await credentials.adelete_backend_token()
+        await saved.delete_all(services)
         info("Saved credentials deleted from the keyring.")
         return ExitCode.OK
     return await _test_connection(args, services)
 
 
 async def _test_connection(args: argparse.Namespace, services: AppServices) -> int:
-    from aiprism_desktop.providers.bedrock.connection import atest_connection
-
-    session = await services.aws_session(region=args.region)
-    chain = load_model_chain(services.paths.config_dir)
-    report = await atest_connection(
-        session,
-        services.aws_settings(region=args.region),
-        chain,
-        credential_store=services.credentials,
-    )
+    report = await connection.check_bedrock(services, region=args.region)
     if args.json:
         emit_json(
             {

@@ -14,7 +14,7 @@ from aiprism_desktop import __version__
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.commands.common import ExitCode, emit_json
 from aiprism_desktop.core.errors import AIPrismError
-from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer
+from aiprism_desktop.core.reviewer import ModelControl
 
 _PACKAGES = ("PySide6-Essentials", "qasync", "boto3", "botocore", "lxml", "keyring", "platformdirs")
 PROBE_TIMEOUT_S = 20.0
@@ -30,10 +30,9 @@ def _version(package: str) -> str:
 async def _provider_status(services: AppServices, name: str) -> dict[str, Any]:
     try:
         reviewer = await services.reviewer(name)
+        # A provider with a model chain can prove it answers with one free call.
         check = (
-            reviewer.health(probe=True)
-            if isinstance(reviewer, BedrockReviewer)
-            else reviewer.health()
+            reviewer.health(probe=True) if isinstance(reviewer, ModelControl) else reviewer.health()
         )
         health = await asyncio.wait_for(check, PROBE_TIMEOUT_S)
     except AIPrismError as error:

@@ -6,9 +6,8 @@ import argparse
 from typing import Any
 
 from aiprism_desktop.app.services import AppServices
-from aiprism_desktop.commands.common import ExitCode, emit_json, open_stored_session
+from aiprism_desktop.commands.common import ExitCode, emit_json, open_session
 from aiprism_desktop.core.codec import finding_to_dict
-from aiprism_desktop.core.statistics import statistics
 
 
 async def run_sections(args: argparse.Namespace, services: AppServices) -> int:
@@ -51,10 +50,9 @@ async def run_sections(args: argparse.Namespace, services: AppServices) -> int:
 
 async def run_findings(args: argparse.Namespace, services: AppServices) -> int:
     """List the stored findings of the document with their decisions."""
-    document = await services.open_document(args.file)
-    session = await open_stored_session(services, document)
-    state = session.state
-    states = state.finding_states()
+    session = await open_session(services, args.file)
+    document = session.document
+    states = session.state.finding_states()
     if args.json:
         items: list[dict[str, Any]] = []
         for item in states:
@@ -81,11 +79,8 @@ async def run_findings(args: argparse.Namespace, services: AppServices) -> int:
 
 async def run_stats(args: argparse.Namespace, services: AppServices) -> int:
     """Statistics of the stored review."""
-    document = await services.open_document(args.file)
-    session = await open_stored_session(services, document)
-    state = session.state
-    stats = statistics(state, document)
-    data = stats.to_dict()
+    session = await open_session(services, args.file)
+    data = session.statistics().to_dict()
     if args.json:
         emit_json(data)
         return ExitCode.OK

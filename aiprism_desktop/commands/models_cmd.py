@@ -1,59 +1,66 @@
-"""``aiprism models`` and ``aiprism enable-model``: the Bedrock chain and each model's state."""
+"""``aiprism models`` and ``aiprism enable-model``: the model chain and each model's state."""
 
 from __future__ import annotations
 
 import argparse
 
+from aiprism_desktop.app import models
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.commands.common import ExitCode, emit_json, info
-from aiprism_desktop.core.errors import ConfigError
-from aiprism_desktop.providers.bedrock.chain.report import format_chain
-from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer
+from aiprism_desktop.core.reviewer import ModelRow
 
 
-async def _bedrock(services: AppServices, region: str | None) -> BedrockReviewer:
-    reviewer = await services.reviewer("bedrock", region=region)
-    assert isinstance(reviewer, BedrockReviewer)
-    return reviewer
+def format_models(rows: tuple[ModelRow, ...]) -> str:
+    """A plain-text table for the terminal: two lines per model."""
+    lines = []
+    for index, row in enumerate(rows, start=1):
+        state = row.state
+        if state.state == "cooling_down":
+            status = f"cooling down until {state.until} ({state.detail})"
+        elif state.state in ("disabled", "not_offered"):
+            status = f"{state.state.replace('_', ' ')}: {state.detail}"
+        else:
+            status = f"ready ({state.detail})" if state.detail else "ready"
+        eol = f", end of life {row.eol_date}" if row.eol_date else ""
+        lines.append(
+            f"{index}. {row.key:<12} {row.name:<20} {row.model_id or '-'}\n"
+            f"   {status}; context {row.context_window:,}, max output "
+            f"{row.max_output_tokens:,}, JSON mode {row.json_mode}{eol}"
+        )
+    return "\n".join(lines)
 
 
 async def run_models(args: argparse.Namespace, services: AppServices) -> int:
     """List the chain in order with resolved ids and ready / cooling down / disabled."""
-    reviewer = await _bedrock(services, getattr(args, "region", None))
-    rows = await reviewer.describe_chain()
+    view = await models.models(services, region=getattr(args, "region", None))
     if args.json:
         emit_json(
             {
-                "region": reviewer.settings.region,
+                "provider": view.provider,
+                "region": view.location,
                 "models": [
                     {
                         "key": row.key,
-                        "name": row.profile.display_name,
-                        "model_id": row.model_id,
+                        "name": row.name,
+                        "model_id": row.model_id or None,
                         "state": row.state.state,
                         "detail": row.state.detail,
                         "until": row.state.until,
-                        "lifecycle": row.profile.lifecycle,
-                        "eol_date": row.profile.eol_date,
+                        "lifecycle": row.lifecycle,
+                        "eol_date": row.eol_date,
                     }
-                    for row in rows
+                    for row in view.rows
                 ],
             }
         )
         return ExitCode.OK
-    print(f"Bedrock model chain in {reviewer.settings.region} (tried in this order):")
-    print(format_chain(rows))
+    print(f"Model chain of {view.provider} in {view.location} (tried in this order):")
+    print(format_models(view.rows))
     return ExitCode.OK
 
 
 async def run_enable_model(args: argparse.Namespace, services: AppServices) -> int:
     """Put a disabled or cooling-down model back into the chain."""
-    reviewer = await _bedrock(services, None)
-    known = [row.key for row in await reviewer.describe_chain()]
-    if args.model not in known:
-        raise ConfigError(
-            f"There is no model '{args.model}' in the chain. Known keys: {', '.join(known)}."
-        )
-    await reviewer.enable_model(args.model)
+    await models.enable_model(services, args.model)
     info(f"{args.model} is enabled again.")
     return ExitCode.OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from aiprism_desktop.app.events import AppEvent
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.reviewer import Attempt
@@ -49,7 +50,7 @@ class ProgressPrinter:
             for attempt in attempts:
                 print(f"      {attempt_line(attempt)}", file=self._stream, flush=True)
 
-    def __call__(self, event: ev.EngineEvent) -> None:
+    def __call__(self, event: AppEvent) -> None:
         if isinstance(event, ev.RunStarted):
             self._total = event.total
             print(

@@ -6,62 +6,69 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from aiprism_desktop.app.decisions_file import (
+    DecisionsFileError,
+    apply_decisions,
+    read_decisions,
+)
+from aiprism_desktop.app.exporting import ExportResult, check_output_paths
 from aiprism_desktop.app.services import AppServices
-from aiprism_desktop.app.session import ExportResult, ReviewSession, check_output_paths
+from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.commands.common import (
     ExitCode,
+    NotReviewedError,
+    RunUnfinishedError,
     emit_json,
     fail,
     info,
-    open_stored_session,
+    open_session,
     pick_sections,
-    report_damaged_events,
 )
-from aiprism_desktop.commands.decisions_file import DecisionsFileError, apply_decisions
 from aiprism_desktop.commands.progress import ProgressPrinter
 from aiprism_desktop.core import engine_events as ev
-from aiprism_desktop.core.statistics import statistics
 
 
 async def run_review(args: argparse.Namespace, services: AppServices) -> int:
     """Analyze, apply decisions, export; exit 4 when sections failed or are queued."""
-    # Outputs are checked first: a bad name must not cost a whole analysis.
+    # What can be checked before analysis is: a bad name or a broken decisions file must not
+    # cost a whole analysis.
     check_output_paths(args.file, args.out, args.report, force=args.force)
-    document = await services.open_document(args.file)
-    framework = services.framework(args.framework)
-    section_ids = pick_sections(document, args.sections)
-    reviewer = await services.reviewer(
-        args.provider, region=args.region, concurrency=args.concurrency
+    entries = None
+    if args.decisions:
+        try:
+            entries = read_decisions(args.decisions)
+        except DecisionsFileError as error:
+            raise DecisionsFileError(f"{error.message} Nothing was analysed or applied.") from None
+    session = await open_session(
+        services, args.file, framework_id=args.framework, actor=args.reviewer
     )
-    engine = services.engine(reviewer, framework, concurrency=args.concurrency)
+    document = session.document
+    section_ids = pick_sections(document, args.sections)
     for warning in document.warnings:
         info(f"note: {warning.message}")
     printer = ProgressPrinter(document, verbose=args.verbose)
-    run = await engine.analyze(document, section_ids, on_event=printer, use_cache=not args.no_cache)
-
-    session = ReviewSession(services.store, document, framework)
-    await session.reload()
-    report_damaged_events(session)
-    actor = args.reviewer or services.settings.reviewer_name
+    session.subscribe(printer)
+    run = await session.analyze(
+        section_ids,
+        use_cache=not args.no_cache,
+        provider=args.provider,
+        region=args.region,
+        concurrency=args.concurrency,
+    )
     if run.finished == 0 and (run.failed or run.queued):
-        fail(_unfinished_message(run))
-        return ExitCode.PROVIDER
+        raise RunUnfinishedError(_unfinished_message(run))
     try:
         if args.accept_all:
-            accepted = await session.accept_all_pending(actor)
+            accepted = await session.accept_all_pending()
             info(f"Accepted {accepted} pending finding(s).")
-        elif args.decisions:
-            applied = await apply_decisions(session, args.decisions, actor)
+        elif entries is not None:
+            applied = await apply_decisions(session, entries)
             already = f" ({applied.unchanged} already in effect)" if applied.unchanged else ""
             info(f"Applied {applied.recorded} decision(s) from {args.decisions}{already}.")
     except DecisionsFileError as error:
-        fail(f"{error.message} Nothing from the file was applied.")
-        return ExitCode.BAD_INPUT
+        raise DecisionsFileError(f"{error.message} Nothing from the file was applied.") from None
     result = await session.export(
-        args.out,
-        reports=args.report,
-        tracked_changes=args.tracked_changes,
-        attempts=printer.attempts,
+        args.out, reports=args.report, tracked_changes=args.tracked_changes
     )
     _print_result(args, session, result, run)
     if run.failed or run.queued:
@@ -73,28 +80,18 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
 async def run_export(args: argparse.Namespace, services: AppServices) -> int:
     """Export the stored review of a document again (no provider call)."""
     check_output_paths(args.file, args.out, args.report, force=args.force)
-    document = await services.open_document(args.file)
-    session = await open_stored_session(services, document)
+    session = await open_session(services, args.file)
     state = session.state
     if not state.analyzed_sections and not state.events:
-        fail(f"{args.file} has not been reviewed yet: run `aiprism review` first.")
-        return ExitCode.BAD_INPUT
+        raise NotReviewedError(
+            f"{args.file} has not been reviewed yet: run `aiprism review` first."
+        )
     result = await session.export(
-        args.out, reports=args.report, tracked_changes=args.tracked_changes
+        args.out, reports=args.report, tracked_changes=args.tracked_changes, s3=args.s3
     )
     _print_result(args, session, result, None)
-    if args.s3:
-        from aiprism_desktop.aws.s3_export import aexport_to_s3
-
-        uploaded = await aexport_to_s3(
-            await services.aws_session(),
-            services.aws_settings(),
-            [result.docx.output, *result.reports],
-            document_stem=document.path.stem,
-            document_sha256=document.sha256,
-        )
-        for uri in uploaded.uris:
-            info(f"Uploaded {uri}")
+    for uri in result.uploaded:
+        info(f"Uploaded {uri}")
     return ExitCode.OK
 
 
@@ -116,7 +113,7 @@ def _print_result(
     result: ExportResult,
     run: ev.RunFinished | None,
 ) -> None:
-    stats = statistics(session.state, session.document)
+    stats = session.statistics()
     docx = result.docx
     if args.json:
         data: dict[str, Any] = {

@@ -12,20 +12,26 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from aiprism_desktop.core import engine_events as ev
-from aiprism_desktop.core.anchoring import anchor_quote
 from aiprism_desktop.core.codec import attempts_from_json, attempts_to_json
 from aiprism_desktop.core.document import Document, Section
-from aiprism_desktop.core.engine_parts import find_section, halve, merge_results, queued_framework
+from aiprism_desktop.core.engine_events import Emitter, EventSink
+from aiprism_desktop.core.engine_parts import (
+    find_section,
+    findings_from_drafts,
+    halve,
+    merge_results,
+    queued_framework,
+    reanchored,
+)
 from aiprism_desktop.core.errors import (
     AIPrismError,
     InternalError,
     ProviderUnavailableError,
     SectionTooLargeError,
 )
-from aiprism_desktop.core.finding_schema import FindingDraft
 from aiprism_desktop.core.findings import Finding
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.ports import (
@@ -38,9 +44,10 @@ from aiprism_desktop.core.ports import (
     SectionReview,
 )
 from aiprism_desktop.core.prompts import Prompt, build_review_prompts
-from aiprism_desktop.core.review_keys import document_context_hash, finding_id, prompts_hash
+from aiprism_desktop.core.review_keys import document_context_hash, prompts_hash
 from aiprism_desktop.core.reviewer import (
     Attempt,
+    AttemptObserver,
     Reviewer,
     SectionReviewRequest,
     SectionReviewResult,
@@ -48,7 +55,7 @@ from aiprism_desktop.core.reviewer import (
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[ev.EngineEvent], None]
+__all__ = ["EventSink", "ReviewEngine", "SectionOutcome"]
 # Builds the prompts of a section: one, or one per part when the section is too long.
 PromptBuilder = Callable[[Document, Section, Framework], tuple[Prompt, ...]]
 
@@ -138,8 +145,10 @@ class ReviewEngine:
         Each section's findings are persisted as soon as it finishes, so cancelling the run
         (cancel the task awaiting this coroutine) keeps every finished section. On cancel a
         ``RunFinished("cancelled")`` event is emitted and CancelledError propagates.
+        ``on_event`` may be a coroutine function: each event is delivered (and awaited) before
+        the section's next one; one that raises is logged and the run goes on.
         """
-        emit = on_event or (lambda _event: None)
+        emit = Emitter(on_event)
         wanted = set(section_ids) if section_ids is not None else None
         sections = [s for s in document.sections if wanted is None or s.id in wanted]
         if wanted is not None:
@@ -147,14 +156,14 @@ class ReviewEngine:
             if unknown:
                 raise AIPrismError(f"No section with id {', '.join(sorted(unknown))}.")
         total = len(sections)
-        emit(ev.RunStarted(total=total, provider=self.reviewer.info.name))
+        await emit(ev.RunStarted(total=total, provider=self.reviewer.info.name))
         counts = {"finished": 0, "failed": 0, "queued": 0, "cached": 0, "done": 0}
         semaphore = asyncio.Semaphore(self._concurrency)
 
         async def run_one(section: Section) -> None:
             async with semaphore:
-                emit(ev.SectionStarted(section_id=section.id, title=section.title))
-                event = await self._settle(document, section, use_cache=use_cache)
+                await emit(ev.SectionStarted(section_id=section.id, title=section.title))
+                event = await self._settle(document, section, use_cache=use_cache, emit=emit)
             if isinstance(event, ev.SectionFinished):
                 counts["finished"] += 1
                 counts["cached"] += int(event.cached)
@@ -163,8 +172,8 @@ class ReviewEngine:
             elif isinstance(event, ev.SectionQueued):
                 counts["queued"] += 1
             counts["done"] += 1
-            emit(event)
-            emit(ev.Progress(done=counts["done"], total=total))
+            await emit(event)
+            await emit(ev.Progress(done=counts["done"], total=total))
 
         def finished(status: str) -> ev.RunFinished:
             return ev.RunFinished(
@@ -180,28 +189,40 @@ class ReviewEngine:
                 for section in sections:
                     group.create_task(run_one(section))
         except asyncio.CancelledError:
-            emit(finished("cancelled"))
+            await emit.drain()
+            await emit(finished("cancelled"))
             raise
+        await emit.drain()
         result = finished("completed" if counts["failed"] == 0 else "failed")
-        emit(result)
+        await emit(result)
         return result
 
     async def review_section(
-        self, document: Document, section: Section, *, use_cache: bool = True
+        self,
+        document: Document,
+        section: Section,
+        *,
+        use_cache: bool = True,
+        on_attempt: AttemptObserver | None = None,
     ) -> SectionOutcome:
-        """Review one section (cache first); raises the provider's error on failure."""
+        """Review one section (cache first); raises the provider's error on failure.
+
+        ``on_attempt`` hears of each model call as it starts and ends.
+        """
         prompts = self._build_prompts(document, section, self.framework)
         key = self.cache_key(document, section, prompts)
         if use_cache and self._cache is not None:
             cached = await self._cache.get(key)
             if cached is not None:
-                findings = self._reanchor(section, cached.findings)
+                findings = reanchored(section, cached.findings)
                 await self._save(document, section, findings, cached.model, cached.attempts_json)
                 attempts = attempts_from_json(cached.attempts_json)
                 return SectionOutcome(findings, cached.model, cached=True, attempts=attempts)
 
-        result = await self._review_part(document, section, prompts, depth=0)
-        findings = self._to_findings(section, result.drafts, prompts[0].version)
+        result = await self._review_part(document, section, prompts, depth=0, observe=on_attempt)
+        findings = findings_from_drafts(
+            section, result.drafts, self.framework.id, prompts[0].version
+        )
         if self._cache is not None:
             await self._cache.put(
                 key,
@@ -246,7 +267,7 @@ class ReviewEngine:
         """
         if self._outbox is None:
             return 0
-        emit = on_event or (lambda _event: None)
+        emit = Emitter(on_event)
         health = await self.reviewer.health()
         if not health.reachable:
             return 0
@@ -260,9 +281,10 @@ class ReviewEngine:
             if document is None or section is None:
                 await self._outbox.complete(item.id)
                 continue
-            emit(ev.SectionStarted(section_id=section.id, title=section.title))
-            event = await self._settle(document, section, use_cache=True, queue=False)
-            emit(event)
+            await emit(ev.SectionStarted(section_id=section.id, title=section.title))
+            event = await self._settle(document, section, use_cache=True, queue=False, emit=emit)
+            await emit.drain()
+            await emit(event)
             if isinstance(event, ev.SectionFinished):
                 ran += 1  # _settle took it off the queue
             elif isinstance(event, ev.SectionFailed):
@@ -272,7 +294,13 @@ class ReviewEngine:
         return ran
 
     async def _settle(
-        self, document: Document, section: Section, *, use_cache: bool, queue: bool = True
+        self,
+        document: Document,
+        section: Section,
+        *,
+        use_cache: bool,
+        emit: Emitter,
+        queue: bool = True,
     ) -> ev.EngineEvent:
         """Review a section and turn the outcome, whatever it is, into one event."""
         if section.is_empty:
@@ -283,7 +311,12 @@ class ReviewEngine:
                 return ev.SectionFailed(section_id=section.id, error=error)
             return ev.SectionSkipped(section_id=section.id, reason="The section has no text.")
         try:
-            outcome = await self.review_section(document, section, use_cache=use_cache)
+            outcome = await self.review_section(
+                document,
+                section,
+                use_cache=use_cache,
+                on_attempt=emit.attempt_observer(section.id),
+            )
         except asyncio.CancelledError:
             raise
         except ProviderUnavailableError as error:
@@ -325,7 +358,13 @@ class ReviewEngine:
                 await self._outbox.complete(item.id)
 
     async def _review_part(
-        self, document: Document, part: Section, prompts: tuple[Prompt, ...], *, depth: int
+        self,
+        document: Document,
+        part: Section,
+        prompts: tuple[Prompt, ...],
+        *,
+        depth: int,
+        observe: AttemptObserver | None,
     ) -> SectionReviewResult:
         """Review a section (or part of one) prompt by prompt; halve it when it is too large.
 
@@ -335,7 +374,7 @@ class ReviewEngine:
         try:
             results = [
                 await self.reviewer.review_section(
-                    SectionReviewRequest(document, part, self.framework, prompt)
+                    SectionReviewRequest(document, part, self.framework, prompt, observe)
                 )
                 for prompt in prompts
             ]
@@ -349,46 +388,8 @@ class ReviewEngine:
                     half,
                     self._build_prompts(document, half, self.framework),
                     depth=depth + 1,
+                    observe=observe,
                 )
                 for half in halves
             ]
         return merge_results(results)
-
-    def _to_findings(
-        self, section: Section, drafts: Sequence[FindingDraft], prompt_version: str
-    ) -> tuple[Finding, ...]:
-        findings = []
-        for ordinal, draft in enumerate(drafts):
-            finding = Finding(
-                id=finding_id(section, draft, ordinal),
-                section_id=section.id,
-                origin=draft.origin,
-                type=draft.type,
-                risk=draft.risk,
-                category=draft.category,
-                description=draft.description,
-                suggestion=draft.suggestion,
-                example=draft.example,
-                questions=draft.questions,
-                framework_refs=draft.framework_refs,
-                framework_id=self.framework.id,
-                quote=draft.quote,
-                replacement=draft.replacement,
-                confidence=draft.confidence,
-                prompt_version=prompt_version,
-                anchor=anchor_quote(section, draft.quote) if draft.quote else None,
-            )
-            findings.append(finding)
-        return tuple(findings)
-
-    def _reanchor(self, section: Section, cached: Sequence[Finding]) -> tuple[Finding, ...]:
-        """Cached findings apply to identical section text, possibly in another document."""
-        return tuple(
-            replace(
-                finding,
-                id=finding_id(section, finding, i),
-                section_id=section.id,
-                anchor=anchor_quote(section, finding.quote) if finding.quote else None,
-            )
-            for i, finding in enumerate(cached)
-        )

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from aiprism_desktop.core.errors import AIPrismError
 from aiprism_desktop.core.findings import Finding
-from aiprism_desktop.core.reviewer import Attempt
+from aiprism_desktop.core.reviewer import Attempt, AttemptStarted
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,23 @@ class SectionStarted:
 
     section_id: str
     title: str
+
+
+@dataclass(frozen=True, slots=True)
+class SectionAttemptStarted:
+    """A model is being called for this section now (one part of it, for a long section)."""
+
+    section_id: str
+    model: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionAttemptEnded:
+    """A call for this section ended: answered, or failed and what the chain does next."""
+
+    section_id: str
+    attempt: Attempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +107,8 @@ class RunFinished:
 EngineEvent = (
     RunStarted
     | SectionStarted
+    | SectionAttemptStarted
+    | SectionAttemptEnded
     | SectionFinished
     | SectionSkipped
     | SectionQueued
@@ -91,3 +116,66 @@ EngineEvent = (
     | Progress
     | RunFinished
 )
+
+# Receives engine events; may be a coroutine function (the app layer applies a finished
+# section's findings under its lock before the next event is delivered).
+EventSink = Callable[[EngineEvent], Awaitable[None] | None]
+
+
+class Emitter:
+    """Delivers events to a sink in order. A sink that raises is logged, never fatal: a broken
+    progress display must not abort the review of every other section."""
+
+    def __init__(self, sink: EventSink | None) -> None:
+        self._sink = sink
+        self._pending: set[asyncio.Task[None]] = set()
+
+    async def __call__(self, event: EngineEvent) -> None:
+        if self._sink is None:
+            return
+        try:
+            result = self._sink(event)
+            if inspect.isawaitable(result):
+                await result
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("An event handler failed on %s", type(event).__name__)
+
+    def soon(self, event: EngineEvent) -> None:
+        """Deliver from synchronous code (a provider's attempt callback): a plain sink sees the
+        event at once, in order; a coroutine sink's work is finished in a task."""
+        if self._sink is None:
+            return
+        try:
+            result = self._sink(event)
+        except Exception:
+            log.exception("An event handler failed on %s", type(event).__name__)
+            return
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(self._finish(result, event))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+
+    @staticmethod
+    async def _finish(result: Awaitable[None], event: EngineEvent) -> None:
+        try:
+            await result
+        except Exception:
+            log.exception("An event handler failed on %s", type(event).__name__)
+
+    def attempt_observer(self, section_id: str) -> Callable[[AttemptStarted | Attempt], None]:
+        """A provider's attempt callback that turns into this section's attempt events."""
+
+        def observe(attempt: AttemptStarted | Attempt) -> None:
+            if isinstance(attempt, AttemptStarted):
+                self.soon(SectionAttemptStarted(section_id, attempt.model, attempt.display_name))
+            else:
+                self.soon(SectionAttemptEnded(section_id, attempt))
+
+        return observe
+
+    async def drain(self) -> None:
+        """Wait for events delivered with ``soon`` (so none arrives after the run ended)."""
+        while self._pending:
+            await asyncio.gather(*tuple(self._pending), return_exceptions=True)

@@ -1,5 +1,5 @@
-"""Helpers of the review engine: splitting a section into parts, merging their results, and
-reading what a queued request was queued with."""
+"""Helpers of the review engine: splitting a section into parts, merging their results, turning
+validated drafts into anchored findings, and reading what a queued request was queued with."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from aiprism_desktop.core.anchoring import anchor_quote
 from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.core.finding_schema import FindingDraft
+from aiprism_desktop.core.findings import Finding
 from aiprism_desktop.core.ports import OutboxItem
+from aiprism_desktop.core.review_keys import finding_id
 from aiprism_desktop.core.reviewer import SectionReviewResult
 
 
@@ -63,3 +67,44 @@ def queued_framework(item: OutboxItem) -> str:
         return ""
     framework = payload.get("framework") if isinstance(payload, dict) else None
     return framework if isinstance(framework, str) else ""
+
+
+def findings_from_drafts(
+    section: Section, drafts: Sequence[FindingDraft], framework_id: str, prompt_version: str
+) -> tuple[Finding, ...]:
+    """A provider's validated drafts as findings of the section, each anchored on its quote."""
+    return tuple(
+        Finding(
+            id=finding_id(section, draft, ordinal),
+            section_id=section.id,
+            origin=draft.origin,
+            type=draft.type,
+            risk=draft.risk,
+            category=draft.category,
+            description=draft.description,
+            suggestion=draft.suggestion,
+            example=draft.example,
+            questions=draft.questions,
+            framework_refs=draft.framework_refs,
+            framework_id=framework_id,
+            quote=draft.quote,
+            replacement=draft.replacement,
+            confidence=draft.confidence,
+            prompt_version=prompt_version,
+            anchor=anchor_quote(section, draft.quote) if draft.quote else None,
+        )
+        for ordinal, draft in enumerate(drafts)
+    )
+
+
+def reanchored(section: Section, cached: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Cached findings apply to identical section text, possibly in another document."""
+    return tuple(
+        replace(
+            finding,
+            id=finding_id(section, finding, i),
+            section_id=section.id,
+            anchor=anchor_quote(section, finding.quote) if finding.quote else None,
+        )
+        for i, finding in enumerate(cached)
+    )

@@ -7,7 +7,7 @@ subclasses from ``core.errors`` when it cannot.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
@@ -47,6 +47,19 @@ class Attempt:
 
 
 @dataclass(frozen=True, slots=True)
+class AttemptStarted:
+    """A call to one model is about to be made (shown live: "trying Haiku 4.5")."""
+
+    model: str  # the model's key in the chain (or the provider's own name)
+    display_name: str = ""
+
+
+# Providers report each attempt as it starts and as it ends, so a front end can show
+# "Sonnet 4.5 throttled, trying Haiku 4.5" while the section is still being reviewed.
+AttemptObserver = Callable[[AttemptStarted | Attempt], None]
+
+
+@dataclass(frozen=True, slots=True)
 class SectionReviewRequest:
     """Review one section of a document against a framework."""
 
@@ -54,6 +67,7 @@ class SectionReviewRequest:
     section: Section
     framework: Framework
     prompt: Prompt
+    on_attempt: AttemptObserver | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +100,7 @@ class ChatRequest:
     section_id: str | None = None
     selected_text: str = ""
     history: tuple[ChatMessage, ...] = ()
+    on_attempt: AttemptObserver | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +121,32 @@ class ChatEvent:
     truncated: bool = False
 
 
+ModelStateName = Literal["ready", "cooling_down", "disabled", "not_offered"]
+
+
 @dataclass(frozen=True, slots=True)
 class ModelState:
-    """Availability of one model of a chain."""
+    """Availability of one model of a chain (``not_offered``: not in this region)."""
 
     model: str
-    state: Literal["ready", "cooling_down", "disabled"]
+    state: ModelStateName
     detail: str = ""
     until: str | None = None  # ISO time a cooldown ends
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRow:
+    """One model of a provider's chain, as the models view and ``aiprism models`` show it."""
+
+    key: str
+    name: str
+    model_id: str  # the id it is called by here ("" when not offered)
+    state: ModelState
+    context_window: int = 0
+    max_output_tokens: int = 0
+    json_mode: str = ""
+    lifecycle: str = ""
+    eol_date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,4 +181,26 @@ class Reviewer(Protocol):
 
     async def aclose(self) -> None:
         """Release resources; calling it twice is harmless."""
+        ...
+
+
+@runtime_checkable
+class ModelControl(Protocol):
+    """A provider with a model chain the reviewer can inspect and repair (Bedrock, backend)."""
+
+    @property
+    def location(self) -> str:
+        """Where the chain runs: an AWS region, or a team backend's URL."""
+        ...
+
+    async def describe_models(self) -> tuple[ModelRow, ...]:
+        """Every model of the chain, in order, with its current state."""
+        ...
+
+    async def enable_model(self, key: str) -> None:
+        """Put a disabled or cooling-down model back; ``ConfigError`` for an unknown key."""
+        ...
+
+    async def health(self, *, probe: bool = False) -> Health:
+        """Model states; with ``probe``, one cheap call that proves the provider answers."""
         ...

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Final
-
-import boto3
+from typing import TYPE_CHECKING, Final
 
 from aiprism_desktop.aws.settings import AwsSettings
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.core.ports import ModelHealthRepository
 from aiprism_desktop.core.reviewer import Reviewer
 
+if TYPE_CHECKING:
+    import boto3
+
 PROVIDERS: Final = ("offline", "bedrock")
 
-SessionFactory = Callable[[], Awaitable[boto3.Session]]
+SessionFactory = Callable[[], Awaitable["boto3.Session"]]
 
 
 async def create_reviewer(
@@ -29,11 +32,20 @@ async def create_reviewer(
     allow_global_profiles: bool | None = None,
 ) -> Reviewer:
     """Build the named provider; ``ConfigError`` when it is unknown or not configured."""
+    # Importing a provider (boto3, the rule pack's modules) and compiling its rules take
+    # 100-300 ms: that happens in a worker thread, never on the event loop a window runs on.
     if name == "offline":
-        from aiprism_desktop.providers.offline.reviewer import OfflineReviewer
 
-        return OfflineReviewer(config_dir=config_dir)
+        def build_offline() -> Reviewer:
+            from aiprism_desktop.providers.offline.reviewer import OfflineReviewer
+
+            return OfflineReviewer(config_dir=config_dir)
+
+        return await asyncio.to_thread(build_offline)
     if name == "bedrock":
+        await asyncio.to_thread(
+            importlib.import_module, "aiprism_desktop.providers.bedrock.reviewer"
+        )
         from aiprism_desktop.providers.bedrock.chain.types import ChainSettings
         from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer, BedrockSettings
 

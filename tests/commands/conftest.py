@@ -30,7 +30,10 @@ def run_cli(cli_env: dict[str, str]) -> RunCli:
     """``run_cli("review", ...)`` → CompletedProcess with text stdout/stderr."""
 
     def run(
-        *args: str | Path, extra_env: Mapping[str, str] | None = None, timeout: float = 120
+        *args: str | Path,
+        extra_env: Mapping[str, str] | None = None,
+        timeout: float = 120,
+        stdin: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         env = {**cli_env, **(extra_env or {})}
         return subprocess.run(
@@ -40,6 +43,7 @@ def run_cli(cli_env: dict[str, str]) -> RunCli:
             env=env,
             timeout=timeout,
             check=False,
+            input=stdin,
         )
 
     return run

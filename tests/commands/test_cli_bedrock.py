@@ -216,7 +216,11 @@ def test_models_lists_the_chain_with_region_profile_ids(run_cli: RunCli) -> None
     models = json.loads(result.stdout)["models"]
     assert len(models) == 7
     assert models[0]["model_id"].startswith("eu.anthropic.claude-sonnet-4-5")
-    assert all(m["state"] in ("ready", "disabled", "cooling_down") for m in models)
+    states = {m["key"]: m["state"] for m in models}
+    assert set(states.values()) <= {"ready", "disabled", "cooling_down", "not_offered"}
+    # Sonnet 4.6 has no eu. profile: not offered here (without global routing), not "disabled".
+    assert states["sonnet-4-6"] == "not_offered"
+    assert next(m for m in models if m["key"] == "sonnet-4-6")["model_id"] is None
 
 
 def test_global_routing_is_opt_in_where_the_region_has_its_own_profiles(run_cli: RunCli) -> None:

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from aiprism_desktop.app.memory_ports import MemoryCache, MemoryFindings, MemoryOutbox
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.engine import ReviewEngine
@@ -13,7 +14,6 @@ from aiprism_desktop.core.errors import AuthError, SectionTooLargeError
 from aiprism_desktop.core.frameworks import Framework, FrameworkPoint
 from aiprism_desktop.core.prompts import Prompt, build_review_prompts
 from aiprism_desktop.core.reviewer import SectionReviewRequest, SectionReviewResult
-from tests.fakes.memory_ports import MemoryCache, MemoryFindings, MemoryOutbox
 from tests.fakes.scripted_provider import ScriptedReviewer, failing, quote_first_sentence
 from tests.fakes.synthetic import make_document
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from aiprism_desktop.app.memory_ports import MemoryCache, MemoryFindings, MemoryOutbox
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.codec import attempts_from_json
 from aiprism_desktop.core.document import Document
@@ -23,7 +24,6 @@ from aiprism_desktop.core.review import ReviewState
 from aiprism_desktop.core.review_keys import finding_id
 from aiprism_desktop.core.reviewer import SectionReviewRequest, SectionReviewResult
 from aiprism_desktop.providers.offline.reviewer import OfflineReviewer
-from tests.fakes.memory_ports import MemoryCache, MemoryFindings, MemoryOutbox
 from tests.fakes.scripted_provider import ScriptedReviewer
 from tests.fakes.synthetic import make_document, make_section
 

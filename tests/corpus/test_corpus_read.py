@@ -78,7 +78,7 @@ def test_corpus_file_is_read_or_refused_specifically(name: str) -> None:
     assert name not in EXPECTED_REFUSALS, f"{name} should be refused as {EXPECTED_REFUSALS[name]}"
     assert len(document.sections) >= 1
     assert check_blocks_resolve(document) == []
-    assert elapsed < 10
+    assert elapsed < 60  # a hang guard; bench/document.py measures speed
 
 
 def test_corpus_summary(capsys: pytest.CaptureFixture[str]) -> None:

@@ -76,9 +76,14 @@ def read_file(path: Path, limits: Limits) -> bytes:
         raise DocumentNotFoundError(detail=str(path)) from None
     except OSError as exc:
         raise DocumentUnreadableError(detail=f"{path}: {exc}") from None
+    return check_data(data, limits, path)
+
+
+def check_data(data: bytes, limits: Limits, path: Path) -> bytes:
+    """The bytes of a file (read from disk, or received by a server) if within the limits."""
     if not data:
         raise EmptyFileError(detail=str(path))
-    if len(data) > limits.max_file_bytes:  # grew between stat and read
+    if len(data) > limits.max_file_bytes:  # grew between stat and read, or sent too large
         raise DocumentTooLargeError(detail=f"{len(data)} bytes")
     return data
 

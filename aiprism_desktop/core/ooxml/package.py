@@ -41,6 +41,7 @@ from aiprism_desktop.core.ooxml.container import (
     ZIP_READ_ERRORS,
     Limits,
     check_bomb,
+    check_data,
     open_zip,
     read_file,
 )
@@ -324,11 +325,17 @@ class Package:
         self.close()
 
 
-def open_package(path: Path | str, limits: Limits | None = None) -> Package:
-    """Open and validate a Word package; raises a specific ``DocumentError`` on refusal."""
+def open_package(
+    path: Path | str, limits: Limits | None = None, *, data: bytes | None = None
+) -> Package:
+    """Open and validate a Word package; raises a specific ``DocumentError`` on refusal.
+
+    ``data``: the file's bytes when they did not come from disk (a server's request body);
+    ``path`` then only names the document.
+    """
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
-    data = read_file(path, limits)
+    data = read_file(path, limits) if data is None else check_data(data, limits, path)
     archive = open_zip(data)
     try:
         try:

@@ -60,13 +60,16 @@ W_B = n.w("b")
 W_RSTYLE = n.w("rStyle")
 
 
-def read_document(path: Path | str, limits: Limits | None = None) -> Document:
+def read_document(
+    path: Path | str, limits: Limits | None = None, *, data: bytes | None = None
+) -> Document:
     """Open a .docx/.docm/.dotx/.dotm safely and split it into sections.
 
-    Raises a specific ``DocumentError`` subclass (``core.ooxml.errors``) for anything that
-    cannot be reviewed; never a raw zip, XML or lookup error.
+    ``data``: the file's bytes when they are not on disk (``path`` then names it). Raises a
+    specific ``DocumentError`` subclass (``core.ooxml.errors``) for anything that cannot be
+    reviewed; never a raw zip, XML or lookup error.
     """
-    with _cyclic_gc_paused(), open_package(path, limits) as package:
+    with _cyclic_gc_paused(), open_package(path, limits, data=data) as package:
         try:
             return _Reader(package).read()
         except RecursionError:

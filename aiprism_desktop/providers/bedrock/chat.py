@@ -109,7 +109,13 @@ async def chat_over_chain(
         return stats.input_tokens, stats.output_tokens
 
     task: asyncio.Task[ChainSuccess[StreamStats]] = asyncio.ensure_future(
-        chain.run(attempt, preflight=preflight, usage=usage, purpose=CHAT_PURPOSE)
+        chain.run(
+            attempt,
+            preflight=preflight,
+            usage=usage,
+            purpose=CHAT_PURPOSE,
+            observer=request.on_attempt,
+        )
     )
     task.add_done_callback(lambda _: queue.put_nowait(None))
     try:

@@ -38,6 +38,7 @@ from aiprism_desktop.core.reviewer import (
     ChatEvent,
     ChatRequest,
     Health,
+    ModelRow,
     ProviderInfo,
     SectionReviewRequest,
     SectionReviewResult,
@@ -47,7 +48,6 @@ from aiprism_desktop.providers.bedrock.chain.backoff import Timing
 from aiprism_desktop.providers.bedrock.chain.chain import AttemptContext, ChainSettings, ModelChain
 from aiprism_desktop.providers.bedrock.chain.profiles import ModelProfile, load_model_chain
 from aiprism_desktop.providers.bedrock.chain.report import (
-    ModelDescription,
     describe_chain,
     model_state,
 )
@@ -195,7 +195,9 @@ class BedrockReviewer:
         def usage(value: _Answer) -> tuple[int | None, int | None]:
             return value[0].input_tokens, value[0].output_tokens
 
-        result = await self.chain.run(attempt, preflight=preflight, usage=usage)
+        result = await self.chain.run(
+            attempt, preflight=preflight, usage=usage, observer=request.on_attempt
+        )
         answer, drafts = result.value
         return SectionReviewResult(
             drafts=drafts,
@@ -242,8 +244,13 @@ class BedrockReviewer:
             return Health(False, f"Bedrock did not answer within {COUNT_TOKENS_TIMEOUT_S:g} s")
         return Health(True, f"Bedrock answered ({first.key})", states)
 
-    async def describe_chain(self) -> tuple[ModelDescription, ...]:
-        """Each model with its resolved id and state (``aiprism models``)."""
+    @property
+    def location(self) -> str:
+        """The AWS region the chain's ids resolve in."""
+        return self.settings.region
+
+    async def describe_models(self) -> tuple[ModelRow, ...]:
+        """Each model with its resolved id and state (models view, ``aiprism models``)."""
         return await describe_chain(self.chain)
 
     async def enable_model(self, key: str) -> None:

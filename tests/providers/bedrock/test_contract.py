@@ -7,11 +7,11 @@ from typing import ClassVar
 
 import pytest
 
+from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.reviewer import Reviewer
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.providers.contract import ReviewerContract
 from tests.support.bedrock_harness import KEYS, answer_by, reviewer, scenario
-from tests.support.memory_health import MemoryHealth
 
 
 class TestBedrockReviewerContract(ReviewerContract):

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.errors import AuthError, ProviderError, SectionTooLargeError
 from aiprism_desktop.providers.bedrock.chain.errors import (
     AllModelsFailedError,
@@ -23,7 +24,6 @@ from tests.support.bedrock_harness import (
     reviewer,
     scenario,
 )
-from tests.support.memory_health import MemoryHealth
 
 
 @dataclass(frozen=True)

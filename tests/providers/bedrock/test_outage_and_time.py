@@ -12,6 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from aiprism_desktop.app.memory_ports import MemoryHealth, MemoryOutbox
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.engine import ReviewEngine
@@ -22,7 +23,6 @@ from aiprism_desktop.providers.bedrock.chain.classifier import STALL_COOLDOWN_S
 from aiprism_desktop.providers.bedrock.chain.errors import BedrockUnreachableError
 from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer, BedrockSettings
 from tests.fakes.fake_bedrock import FakeBedrock
-from tests.fakes.memory_ports import MemoryOutbox
 from tests.fakes.synthetic import make_document
 from tests.support.bedrock_harness import (
     BASE_IDS,
@@ -36,7 +36,6 @@ from tests.support.bedrock_harness import (
     scenario,
     session,
 )
-from tests.support.memory_health import MemoryHealth
 from tests.support.paths import REPO_ROOT
 
 ROOT = REPO_ROOT
@@ -187,7 +186,7 @@ def test_process_exit_does_not_wait_for_an_abandoned_call(tmp_path: Path) -> Non
             f"""
             import asyncio
             from tests.support.bedrock_harness import reviewer, review_request, FAST_BACKOFF
-            from tests.support.memory_health import MemoryHealth
+            from aiprism_desktop.app.memory_ports import MemoryHealth
             from aiprism_desktop.providers.bedrock.chain.chain import ChainSettings
 
             async def main():

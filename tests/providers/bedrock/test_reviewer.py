@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.errors import SectionTooLargeError
 from aiprism_desktop.core.reviewer import ChatEvent, ChatRequest, Reviewer
 from aiprism_desktop.providers.bedrock.chain.backoff import BackoffPolicy
@@ -28,7 +29,6 @@ from tests.support.bedrock_harness import (
     scenario,
 )
 from tests.support.chain_helpers import profile
-from tests.support.memory_health import MemoryHealth
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ async def test_disabled_model_stays_disabled_until_re_enabled(fake: FakeBedrock)
     try:
         await bedrock.review_section(review_request())
         fake.set_scenario(scenario({}))
-        rows = await bedrock.describe_chain()
+        rows = await bedrock.describe_models()
         assert rows[0].state.state == "disabled"
         assert rows[0].state.detail == "end of life"
         assert (await bedrock.review_section(review_request())).model == "opus-4-5"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.core.reviewer import ChatEvent, ChatRequest
 from aiprism_desktop.providers.bedrock.chain.chain import ChainSettings
@@ -27,7 +28,6 @@ from tests.support.bedrock_harness import (
     scenario,
     session,
 )
-from tests.support.memory_health import MemoryHealth
 
 NO_STREAM_ACTION = (
     "User: arn:aws:iam::123456789012:user/rev is not authorized to perform: "
@@ -120,7 +120,7 @@ async def test_eu_region_never_routes_to_global_profiles_by_default(fake: FakeBe
     try:
         with pytest.raises(AllModelsFailedError) as caught:
             await bedrock.review_section(review_request())
-        rows = {row.key: row for row in await bedrock.describe_chain()}
+        rows = {row.key: row for row in await bedrock.describe_models()}
     finally:
         await bedrock.aclose()
     assert not any(i.startswith("global.") for i in converse_ids(fake))

@@ -27,7 +27,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 
-from aiprism_desktop.core.reviewer import Attempt
+from aiprism_desktop.core.reviewer import Attempt, AttemptObserver, AttemptStarted
 from aiprism_desktop.providers.bedrock.chain.classifier import AbortKind, Action, Verdict, classify
 from aiprism_desktop.providers.bedrock.chain.cooldown import Ticket
 from aiprism_desktop.providers.bedrock.chain.errors import (
@@ -78,6 +78,7 @@ class _Run(Generic[T]):
     usage: Usage[T] | None
     deadline: float
     purpose: str  # "review", "chat": operation-scoped cooldowns are kept per purpose
+    observer: AttemptObserver | None = None
     attempts: list[Attempt] = field(default_factory=list)
     window_too_small_up_to: int = 0  # after a context-window failure: skip windows ≤ this
     context_blocked: set[str] = field(default_factory=set)
@@ -98,8 +99,12 @@ class ModelChain(ChainModels):
         preflight: Preflight | None = None,
         usage: Usage[T] | None = None,
         purpose: str = "review",
+        observer: AttemptObserver | None = None,
     ) -> ChainSuccess[T]:
-        """Run ``operation`` on the first model that answers; raise a ProviderError otherwise."""
+        """Run ``operation`` on the first model that answers; raise a ProviderError otherwise.
+
+        ``observer`` hears of every attempt as it starts and as it ends (skips included).
+        """
         await self.tracker.load()
         run = _Run(
             operation,
@@ -107,6 +112,7 @@ class ModelChain(ChainModels):
             usage,
             self.timing.monotonic() + self.settings.deadline_s,
             purpose,
+            observer,
         )
         try:
             for index, profile in enumerate(self.profiles):
@@ -138,7 +144,18 @@ class ModelChain(ChainModels):
         return AllModelsFailedError(attempts)
 
     def _skip(self, run: _Run[T], profile: ModelProfile, why: str, outcome: str) -> None:
-        run.attempts.append(Attempt(profile.key, outcome, 0.0, message=why))
+        self._record(run, Attempt(profile.key, outcome, 0.0, message=why))
+
+    @staticmethod
+    def _record(run: _Run[T], attempt: AttemptStarted | Attempt) -> None:
+        """Keep an ended attempt in the log and tell the observer (whose bugs never stop us)."""
+        if isinstance(attempt, Attempt):
+            run.attempts.append(attempt)
+        if run.observer is not None:
+            try:
+                run.observer(attempt)
+            except Exception:
+                log.exception("An attempt observer failed")
 
     async def _try_model(self, run: _Run[T], profile: ModelProfile) -> ChainSuccess[T] | None:
         blocked = self.static_block(profile) or self.scoped_block(profile, run.purpose)
@@ -218,6 +235,7 @@ class ModelChain(ChainModels):
         repaired = False
         for number in range(self.settings.max_attempts_per_model):
             context = AttemptContext(profile, model_id, max_tokens, number, repair_of)
+            self._record(run, AttemptStarted(profile.key, profile.display_name))
             started = self.timing.monotonic()
             try:
                 value = await self._call_with_budget(run, context)
@@ -359,6 +377,6 @@ class ModelChain(ChainModels):
         tokens: tuple[int | None, int | None] = (None, None),
     ) -> None:
         latency_ms = (self.timing.monotonic() - started) * 1000.0
-        run.attempts.append(
-            Attempt(profile.key, outcome, latency_ms, code, message, tokens[0], tokens[1])
+        self._record(
+            run, Attempt(profile.key, outcome, latency_ms, code, message, tokens[0], tokens[1])
         )

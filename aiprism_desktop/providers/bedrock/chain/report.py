@@ -1,14 +1,14 @@
 """What the chain looks like right now: each model, the id it resolves to, and its state.
 
-Used by ``BedrockReviewer.health`` / ``describe_chain`` and the ``aiprism models`` command.
+Used by ``BedrockReviewer.health`` / ``describe_models`` (the models view, ``aiprism models``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from aiprism_desktop.core.reviewer import ModelState
+from aiprism_desktop.core.reviewer import ModelRow, ModelState
 from aiprism_desktop.providers.bedrock.chain.chain import ModelChain
 from aiprism_desktop.providers.bedrock.chain.cooldown import scoped_key
 from aiprism_desktop.providers.bedrock.chain.profiles import (
@@ -19,19 +19,6 @@ from aiprism_desktop.providers.bedrock.chain.profiles import (
 
 REVIEW = "review"
 CHAT = "chat"
-
-
-@dataclass(frozen=True, slots=True)
-class ModelDescription:
-    """One row of ``aiprism models``."""
-
-    profile: ModelProfile
-    model_id: str | None  # None when the model is not offered in the region
-    state: ModelState
-
-    @property
-    def key(self) -> str:
-        return self.profile.key
 
 
 def _iso(unix: float | None) -> str | None:
@@ -52,7 +39,7 @@ def model_state(chain: ModelChain, profile: ModelProfile, purpose: str = REVIEW)
     try:
         chain.model_id_for(profile)
     except ModelNotInRegionError:
-        return ModelState(profile.key, "disabled", not_offered_reason(profile, chain.region))
+        return ModelState(profile.key, "not_offered", not_offered_reason(profile, chain.region))
     availability = chain.tracker.peek(profile.key)
     if availability.state == "disabled":
         return ModelState(profile.key, "disabled", availability.reason)
@@ -70,35 +57,26 @@ def model_state(chain: ModelChain, profile: ModelProfile, purpose: str = REVIEW)
     return ModelState(profile.key, "ready", "; ".join(notes))
 
 
-async def describe_chain(chain: ModelChain) -> tuple[ModelDescription, ...]:
+async def describe_chain(chain: ModelChain) -> tuple[ModelRow, ...]:
     """Every model of the chain, in order, with its resolved id and current state."""
     await chain.tracker.load()
     rows = []
     for profile in chain.profiles:
         try:
-            model_id: str | None = chain.model_id_for(profile)
+            model_id = chain.model_id_for(profile)
         except ModelNotInRegionError:
-            model_id = None
-        rows.append(ModelDescription(profile, model_id, model_state(chain, profile)))
-    return tuple(rows)
-
-
-def format_chain(rows: tuple[ModelDescription, ...]) -> str:
-    """A plain-text table for the terminal."""
-    lines = []
-    for index, row in enumerate(rows, start=1):
-        state = row.state
-        if state.state == "cooling_down":
-            status = f"cooling down until {state.until} ({state.detail})"
-        elif state.state == "disabled":
-            status = f"disabled: {state.detail}"
-        else:
-            status = f"ready ({state.detail})" if state.detail else "ready"
-        profile = row.profile
-        eol = f", end of life {profile.eol_date}" if profile.eol_date else ""
-        lines.append(
-            f"{index}. {profile.key:<12} {profile.display_name:<20} {row.model_id or '-'}\n"
-            f"   {status}; context {profile.context_window:,}, max output "
-            f"{profile.max_output_tokens:,}, JSON mode {profile.json_mode}{eol}"
+            model_id = ""
+        rows.append(
+            ModelRow(
+                key=profile.key,
+                name=profile.display_name,
+                model_id=model_id,
+                state=model_state(chain, profile),
+                context_window=profile.context_window,
+                max_output_tokens=profile.max_output_tokens,
+                json_mode=profile.json_mode,
+                lifecycle=profile.lifecycle,
+                eol_date=profile.eol_date,
+            )
         )
-    return "\n".join(lines)
+    return tuple(rows)

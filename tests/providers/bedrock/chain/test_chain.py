@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.errors import AuthError, InvalidResponseError, SectionTooLargeError
 from aiprism_desktop.providers.bedrock.chain.backoff import BackoffPolicy, Timing
 from aiprism_desktop.providers.bedrock.chain.chain import AttemptContext, ChainSettings, ModelChain
@@ -29,7 +30,6 @@ from tests.support.chain_helpers import (
     profile,
     service_error,
 )
-from tests.support.memory_health import MemoryHealth
 
 
 @dataclass

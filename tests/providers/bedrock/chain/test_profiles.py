@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from aiprism_desktop.app.memory_ports import MemoryHealth
+from aiprism_desktop.commands.models_cmd import format_models
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.providers.bedrock.chain.chain import ChainSettings, ModelChain
 from aiprism_desktop.providers.bedrock.chain.profiles import (
@@ -17,9 +19,8 @@ from aiprism_desktop.providers.bedrock.chain.profiles import (
     profile_id,
     resolve_model_id,
 )
-from aiprism_desktop.providers.bedrock.chain.report import describe_chain, format_chain
+from aiprism_desktop.providers.bedrock.chain.report import describe_chain
 from tests.support.chain_helpers import FakeTime, profile
-from tests.support.memory_health import MemoryHealth
 
 CHAIN = {p.key: p for p in load_model_chain(None)}
 
@@ -185,7 +186,8 @@ async def test_models_listing_says_why_a_model_is_skipped_in_a_geo_region() -> N
     clock = FakeTime(now=1_800_000_000.0)
     chain = ModelChain(tuple(CHAIN.values()), "eu-west-1", MemoryHealth(), timing=clock.timing())
     rows = {row.key: row for row in await describe_chain(chain)}
-    assert rows["sonnet-4-6"].model_id is None
+    assert rows["sonnet-4-6"].model_id == ""
+    assert rows["sonnet-4-6"].state.state == "not_offered"
     assert rows["sonnet-4-6"].state.detail == "not offered in eu-west-1 without global routing"
     allowed = ModelChain(
         tuple(CHAIN.values()),
@@ -217,7 +219,7 @@ async def test_describe_chain_lists_every_model_with_id_and_state() -> None:
     assert by_key["opus-4-5"].state.until == "2027-01-15T08:10:00+00:00"
     assert by_key["haiku-4-5"].state.detail == "no access to this model"
     assert by_key["opus-4-1"].state.detail == "disabled (end of life since 2027-01-08)"
-    text = format_chain(rows)
+    text = format_models(rows)
     assert "cooling down until 2027-01-15T08:10:00+00:00 (throttled)" in text
     assert "disabled: no access to this model" in text
     assert text.count("\n") == 13  # two lines per model

@@ -8,6 +8,7 @@ import time
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
+from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.providers.bedrock import errors as bedrock_errors
 from aiprism_desktop.providers.bedrock.chain import classifier as error_classifier
@@ -20,7 +21,6 @@ from aiprism_desktop.providers.bedrock.chain.errors import (
 )
 from aiprism_desktop.providers.bedrock.chain.profiles import ModelProfile
 from tests.support.chain_helpers import DAILY, THROTTLED, FakeTime, chain_of, service_error
-from tests.support.memory_health import MemoryHealth
 
 
 def chain(

@@ -30,19 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from aiprism_desktop.app.comments import build_reviewer_comment
 from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.core.anchoring import anchor_quote
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.errors import AIPrismError, ReviewStateError
-from aiprism_desktop.core.findings import DecisionEvent, Finding, FindingType, Risk
+from aiprism_desktop.core.findings import DecisionEvent, Finding
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.review import ReviewState
-from aiprism_desktop.core.reviewer_input import (
-    COMMENT_FIELDS,
-    EDIT_FIELDS,
-    decode_reviewer_fields,
-    reviewer_comment_id,
-)
+from aiprism_desktop.core.reviewer_input import EDIT_FIELDS, decode_reviewer_fields
 
 _ACTIONS = ("accept", "reject", "revert", "edit", "add", "delete", "undo", "redo", "revert_all")
 _WHOLE_REVIEW = {
@@ -163,32 +159,10 @@ def _section(document: Document, wanted: object, number: int) -> Section:
 def _new_comment(ctx: _Context, entry: dict[str, Any], number: int) -> Finding:
     section = _section(ctx.document, entry.get("section"), number)
     fields = {k: v for k, v in entry.items() if k not in ("action", "section")}
-    fields.setdefault("type", FindingType.SUGGESTION.value)
-    fields.setdefault("risk", Risk.LOW.value)
-    fields.setdefault("category", "Reviewer comment")
-    if not isinstance(fields.get("description"), str) or not fields["description"].strip():
-        raise DecisionsFileError(f"Decision {number}: a comment needs a 'description' (text).")
     try:
-        values = decode_reviewer_fields(fields, ctx.framework, allowed=COMMENT_FIELDS)
+        return build_reviewer_comment(section, fields, ctx.framework, ctx.actor)
     except ReviewStateError as error:
         raise DecisionsFileError(f"Decision {number}: {error.message}") from None
-    values["description"] = values["description"].strip()
-    quote = values.get("quote", "")
-    anchor = anchor_quote(section, quote) if quote.strip() else None
-    if quote.strip() and anchor is None:
-        raise DecisionsFileError(
-            f"Decision {number}: the quote was not found in section '{section.title}'."
-        )
-    return Finding(
-        id=reviewer_comment_id(section.id, quote, values["description"], ctx.actor),
-        section_id=section.id,
-        origin="reviewer",
-        confidence=1.0,
-        framework_id=ctx.framework.id,
-        anchor=anchor,
-        author=ctx.actor,
-        **values,
-    )
 
 
 def _edit_changes(ctx: _Context, entry: dict[str, Any], number: int) -> dict[str, Any]:
@@ -274,12 +248,14 @@ async def _apply(entries: list[dict[str, Any]], ctx: _Context, ledger: _Ledger) 
     return AppliedDecisions(recorded, unchanged)
 
 
-async def apply_decisions(session: ReviewSession, path: Path, actor: str) -> AppliedDecisions:
-    """Check every entry of the file against a copy of the review, then record them in order.
+async def apply_decisions(
+    session: ReviewSession, entries: list[dict[str, Any]]
+) -> AppliedDecisions:
+    """Check every entry against a copy of the review, then record them in order.
 
-    ``DecisionsFileError`` naming the first invalid entry, with nothing recorded.
+    ``DecisionsFileError`` naming the first invalid entry, with nothing recorded. Read the
+    entries with ``read_decisions`` before any analysis: a broken file is found at once.
     """
-    entries = read_decisions(path)
-    ctx = _Context(session.document, session.framework, actor)
+    ctx = _Context(session.document, session.framework, session.actor)
     await _apply(entries, ctx, _DryRun(session.state))
     return await _apply(entries, ctx, _Committed(session))

@@ -1,11 +1,22 @@
-"""In-memory implementations of the engine's persistence ports (core.ports) for unit tests."""
+"""In-memory implementations of the engine's ports (``core.ports``).
+
+For a process that must not touch SQLite, platformdirs or the keyring — the team server's
+worker analysing one section, a one-off script — and for tests. Nothing here survives the
+process.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
 from aiprism_desktop.core.findings import Finding
-from aiprism_desktop.core.ports import CachedReview, CacheKey, OutboxItem, SectionReview
+from aiprism_desktop.core.ports import (
+    CachedReview,
+    CacheKey,
+    ModelHealthRecord,
+    OutboxItem,
+    SectionReview,
+)
 
 
 @dataclass
@@ -73,3 +84,21 @@ class MemoryOutbox:
     async def record_failure(self, item_id: int, error: str) -> None:
         item = self.items[item_id]
         self.items[item_id] = replace(item, attempts=item.attempts + 1, last_error=error)
+
+
+@dataclass
+class MemoryHealth:
+    """Model cooldowns and disabled states; a "restart" keeps them if passed to a new chain."""
+
+    records: dict[str, ModelHealthRecord] = field(default_factory=dict)
+    writes: int = 0
+
+    async def get_health(self, model_id: str) -> ModelHealthRecord | None:
+        return self.records.get(model_id)
+
+    async def put_health(self, record: ModelHealthRecord) -> None:
+        self.records[record.model_id] = record
+        self.writes += 1
+
+    async def all_health(self) -> tuple[ModelHealthRecord, ...]:
+        return tuple(self.records.values())

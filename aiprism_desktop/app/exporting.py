@@ -1,0 +1,178 @@
+"""Exporting a review: the reviewed .docx with the accepted findings, and reports.
+
+Output paths are checked before any time is spent on analysis; the export itself runs off the
+event loop. Findings whose anchor no longer covers their quote are anchored again from the quote
+(or left unanchored), so a comment never lands on text it is not about.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from aiprism_desktop.core.anchoring import anchor_covers_quote, anchor_quote
+from aiprism_desktop.core.document import Document
+from aiprism_desktop.core.errors import AIPrismError
+from aiprism_desktop.core.export.comment_text import export_items, titles_from_frameworks
+from aiprism_desktop.core.export.docx_model import ExportSummary
+from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
+from aiprism_desktop.core.export.report_common import ExportRecord, SectionProvenance
+from aiprism_desktop.core.export.report_csv import write_csv_report
+from aiprism_desktop.core.export.report_json import write_json_report
+from aiprism_desktop.core.export.report_markdown import write_markdown_report
+from aiprism_desktop.core.findings import Finding
+from aiprism_desktop.core.frameworks import Framework
+from aiprism_desktop.core.review import ReviewState
+from aiprism_desktop.core.reviewer import Attempt
+
+REPORT_SUFFIXES = (".json", ".csv", ".md")
+
+
+class OutputPathError(AIPrismError):
+    """An output path cannot be used (wrong kind of file, clash, would overwrite)."""
+
+    code = "OUTPUT_PATH"
+
+
+class ReportFormatError(OutputPathError):
+    """A report was asked for in a format that does not exist."""
+
+    code = "REPORT_FORMAT"
+
+
+def check_report_format(report: Path) -> None:
+    """``ReportFormatError`` unless the report's suffix names a format we write."""
+    if report.suffix.lower() not in REPORT_SUFFIXES:
+        raise ReportFormatError(
+            f"Cannot write a report as '{report.name}': use .json, .csv or .md."
+        )
+
+
+def check_output_paths(
+    document: Path, out: Path, reports: Sequence[Path] = (), *, force: bool = False
+) -> None:
+    """Refuse outputs that cannot work, before any time is spent on analysis.
+
+    The reviewed document must be a .docx, reports .json/.csv/.md; no two outputs may be the
+    same file and none may be the document under review; an existing file is only replaced
+    with ``force``; the folder must be writable (or creatable). Raises ``OutputPathError``.
+    """
+    if out.suffix.lower() != ".docx":
+        raise OutputPathError(f"The reviewed document must be saved as a .docx file, not '{out}'.")
+    for report in reports:
+        check_report_format(report)
+    seen: dict[Path, Path] = {document.resolve(): document}
+    for path in (out, *reports):
+        resolved = path.resolve()
+        if resolved in seen:
+            clash = seen[resolved]
+            what = "the document under review" if clash is document else f"'{clash}'"
+            raise OutputPathError(f"'{path}' is the same file as {what}: choose another name.")
+        seen[resolved] = path
+        if path.is_dir():
+            raise OutputPathError(f"'{path}' is a folder: give a file name.")
+        if path.exists() and not force:
+            raise OutputPathError(
+                f"'{path}' already exists. Choose another name, or add --force to replace it."
+            )
+        _check_writable_folder(path)
+
+
+def _check_writable_folder(path: Path) -> None:
+    """The nearest existing folder of ``path`` must let us create files (it is created later)."""
+    folder = path.resolve().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputPathError(f"Cannot save '{path}': '{folder}' is not a folder.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputPathError(
+            f"Cannot save '{path}': the folder '{folder}' is read-only for you. "
+            "Choose another folder."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export wrote."""
+
+    docx: ExportSummary
+    reports: tuple[Path, ...]
+    uploaded: tuple[str, ...] = ()  # S3 URIs, when uploaded
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSnapshot:
+    """What an export needs of a review, taken at one moment (decisions keep coming)."""
+
+    document: Document
+    framework: Framework
+    state: ReviewState
+    attempts: Mapping[str, tuple[Attempt, ...]]
+    provenance: Mapping[str, SectionProvenance]
+
+
+async def export_review(
+    snapshot: ReviewSnapshot,
+    out: Path,
+    *,
+    reports: Sequence[Path] = (),
+    tracked_changes: bool = False,
+) -> ExportResult:
+    """Write the reviewed .docx with the accepted findings, plus any reports (off the loop)."""
+    for report in reports:
+        check_report_format(report)
+    findings = placeable(snapshot.document, snapshot.state.exported_findings())
+    items = export_items(findings, titles_from_frameworks([snapshot.framework]))
+    summary = await asyncio.to_thread(
+        export_reviewed_docx,
+        snapshot.document.path,
+        snapshot.document,
+        items,
+        out,
+        tracked_changes=tracked_changes,
+    )
+    record = ExportRecord.of(summary, findings, tracked_changes=tracked_changes)
+    written = []
+    for report in reports:
+        written.append(await asyncio.to_thread(_write_report, report, snapshot, record))
+    return ExportResult(docx=summary, reports=tuple(written))
+
+
+def placeable(document: Document, findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Findings whose anchor still covers their quote; others anchored again from the quote."""
+    sections = {s.id: s for s in document.sections}
+    result = []
+    for finding in findings:
+        section = sections.get(finding.section_id)
+        anchor = finding.anchor
+        stale = anchor is None or (
+            section is not None and not anchor_covers_quote(section, anchor, finding.quote)
+        )
+        if section is not None and finding.quote.strip() and stale:
+            hint = anchor.block_id if anchor is not None else None
+            finding = replace(
+                finding, anchor=anchor_quote(section, finding.quote, hint_block_id=hint)
+            )
+        result.append(finding)
+    return tuple(result)
+
+
+def _write_report(path: Path, snapshot: ReviewSnapshot, export: ExportRecord) -> Path:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return write_json_report(
+            path,
+            snapshot.document,
+            snapshot.state,
+            snapshot.framework,
+            attempts=snapshot.attempts,
+            export=export,
+            provenance=snapshot.provenance,
+        )
+    if suffix == ".csv":
+        return write_csv_report(path, snapshot.document, snapshot.state, export=export)
+    return write_markdown_report(path, snapshot.document, snapshot.state, snapshot.framework)
