@@ -13,7 +13,6 @@ from pathlib import Path
 from types import TracebackType
 
 from aiprism_desktop.store.db import Synchronous, integrity_problems, open_database
-from aiprism_desktop.store.errors import StoreWriteError
 from aiprism_desktop.store.migrations import user_version
 from aiprism_desktop.store.paths import AppPaths
 from aiprism_desktop.store.tables.cache import CacheTable
@@ -46,11 +45,7 @@ class SyncStore(
     @classmethod
     def open(cls, paths: AppPaths | None = None, *, synchronous: Synchronous = "FULL") -> SyncStore:
         """Open the database under ``paths`` (default: ``AppPaths.resolve()``), migrating it."""
-        paths = paths or AppPaths.resolve()
-        try:
-            paths.ensure()
-        except OSError as exc:
-            raise StoreWriteError(detail=f"{paths.data_dir}: {exc}") from exc
+        paths = (paths or AppPaths.resolve()).ensure()  # DataDirError when it cannot be used
         return cls.open_file(paths.db_path, paths.backup_dir, synchronous=synchronous)
 
     @classmethod
