@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import io
 import logging
 import os
 import sys
@@ -246,8 +247,22 @@ def _failed(args: argparse.Namespace, error: AIPrismError) -> int:
     return code
 
 
+def escape_unprintable_output() -> None:
+    """Print any text, never fail on it: what the output encoding cannot hold is escaped.
+
+    A file name that is not UTF-8 reaches us with lone surrogates (``os.fsdecode``), which a
+    strict UTF-8 stream refuses with a traceback. Escaped, it prints as ``caf\\udce9.docx``,
+    which inside ``--json`` output is the JSON escape of that very character: the JSON stays
+    valid UTF-8 and names the file losslessly.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``aiprism`` console script; returns the exit code."""
+    escape_unprintable_output()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -1,7 +1,8 @@
 """Logging for the GUI, CLI and server: a private rotating log file plus the console.
 
-Every handler carries the secret-redaction filter, so nothing a library logs (botocore's DEBUG
-output includes request headers) can put a credential on disk or on screen. The log file is
+Every handler carries the redaction filter, so nothing a library logs at any level (botocore's
+DEBUG output includes request headers and whole request and response bodies) can put a
+credential or document text on disk or on screen. The log file is
 created ``0o600`` inside a ``0o700`` directory because even redacted logs name documents.
 """
 
@@ -78,7 +79,11 @@ def configure_logging(
     formatter = logging.Formatter(LOG_FORMAT)
     handlers: list[logging.Handler] = [
         PrivateRotatingFileHandler(
-            log_path, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+            log_path,
+            maxBytes=MAX_LOG_BYTES,
+            backupCount=LOG_BACKUPS,
+            encoding="utf-8",
+            errors="backslashreplace",  # a file name that is not UTF-8 is logged, not an error
         )
     ]
     stream = console_stream or sys.stderr

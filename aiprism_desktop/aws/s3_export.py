@@ -28,6 +28,7 @@ from aiprism_desktop import __version__
 from aiprism_desktop.aws.session import make_client
 from aiprism_desktop.aws.settings import AwsSettings, ServerSideEncryption
 from aiprism_desktop.core.errors import ExportError
+from aiprism_desktop.core.text_clean import path_text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _CONTENT_TYPES = {
@@ -196,7 +197,7 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\/]+")
 
 def safe_key_part(name: str) -> str:
     """A file or folder name usable as one S3 key segment (no slashes or control characters)."""
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", path_text(name))).strip(" .")
     return cleaned or "document"
 
 

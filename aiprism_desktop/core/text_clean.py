@@ -7,6 +7,7 @@ invalid in XML 1.0; bidi overrides can make displayed text read differently from
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -14,6 +15,7 @@ _KEEP = frozenset("\n\t")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _DROP_CATEGORIES = frozenset({"Cc", "Cs", "Co"})
 _SPACES = re.compile(r"\s+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _keep(ch: str) -> bool:
@@ -35,3 +37,13 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """Single-line text (titles, categories): cleaned and with whitespace runs collapsed."""
     return _SPACES.sub(" ", clean_text(text)).strip()
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A file name or path as text a person can read and any UTF-8 writer can encode.
+
+    File names are bytes on Linux and UTF-16 on Windows; bytes that are not UTF-8 (kept by
+    ``os.fsdecode`` as lone surrogates) and unpaired UTF-16 surrogates become U+FFFD, the way
+    a file manager shows them. For opening the file again keep the ``Path`` itself.
+    """
+    return _SURROGATES.sub("\ufffd", os.fspath(path))

@@ -1,9 +1,15 @@
-"""Keep secret values out of logs and error texts.
+"""Keep secret values and document text out of logs and error texts.
 
-Two layers: the exact values the credential store knows about (plus their URL-encoded and base64
-forms, which is how they appear in query strings and config dumps), and patterns that catch
-secrets we were never told about (AWS key ids, ``Authorization`` headers, security tokens,
-bearer tokens, Bedrock API keys) as they appear in botocore's DEBUG logs.
+Secrets, in two layers: the exact values the credential store knows about (plus their
+URL-encoded and base64 forms, which is how they appear in query strings and config dumps), and
+patterns that catch secrets we were never told about (AWS key ids, ``Authorization`` headers,
+security tokens, bearer tokens, Bedrock API keys, passwords in URLs) as they appear in
+botocore's DEBUG logs.
+
+Document text is confidential too, and it travels in request and response bodies (the
+section's text and the prompt out, findings that quote it back): botocore's DEBUG output logs
+every body whole. Anything labelled a body, and the string values of the keys a model
+conversation or a finding carries text in, are removed whatever logs them.
 """
 
 from __future__ import annotations
@@ -25,7 +31,31 @@ MIN_SECRET_LENGTH = 8
 _VALUE = r"[^\s\"',;}&\]]+"  # a value in a header dict repr, a query string or a config line
 _ASSIGN = r"[\"']?\s*[:=]\s*b?[\"']?"  # ': b'   = "   :   …between a name and its value
 
+# A Python or JSON string literal (b'…', '…', "…") with its escapes, unrolled so a long body is
+# scanned in linear time.
+_LITERAL = r"""b?(?:'[^'\\]*(?:\\.[^'\\]*)*'|"[^"\\]*(?:\\.[^"\\]*)*")"""
+# Keys whose string values carry document text: Converse messages and system prompts, tool
+# input, and the text fields of a finding (quotes of the document, rewrites).
+_TEXT_KEYS = (
+    "text|system|prompt|content|input|selection|quote|replacement|description|suggestion|example"
+)
+REDACTED_TEXT = "[REDACTED TEXT]"
+
+_DOCUMENT_TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Bodies: "Response body:\nb'…'", "'body': b'…'", "body=…": a literal is replaced …
+    (re.compile(rf"(?is)(\bbody[\"']?\s*[:=]\s*)({_LITERAL})"), rf"\1{REDACTED_TEXT}"),
+    # … and a dict, list or anything else dumped after the label goes with the rest of the line
+    # (to the end of the text when it starts a new line).
+    (re.compile(r"(?i)(\bbody[\"']?\s*:\s*)\n(?!\[REDACTED)[\s\S]*"), rf"\1{REDACTED_TEXT}"),
+    (re.compile(r"(?i)(\bbody[\"']?\s*[:=]\s*)[\[{](?!REDACTED)[^\n]*"), rf"\1{REDACTED_TEXT}"),
+    # "text": "…" in a JSON or dict dump that is not labelled a body.
+    (re.compile(rf"(?i)([\"'](?:{_TEXT_KEYS})[\"']\s*:\s*)({_LITERAL})"), rf"\1{REDACTED_TEXT}"),
+)
+
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    *_DOCUMENT_TEXT_PATTERNS,
+    # Passwords in URLs (an endpoint or proxy URL with user:password@): keep the user name.
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^\s/@:]*):[^\s/@]*@"), rf"\1:{REDACTED}@"),
     # Authorization headers, quoted (a dict repr: 'Authorization': b'AWS4-HMAC-SHA256 …, …').
     (
         re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*b?)([\"'])(.*?)(\2)"),
@@ -86,7 +116,8 @@ def _value_pattern(secrets: frozenset[str]) -> re.Pattern[str] | None:
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every known secret value and every secret-looking pattern replaced."""
+    """``text`` with document text, every known secret value and every secret-looking pattern
+    replaced."""
     pattern = _value_pattern(frozenset(s for s in secrets if s))
     if pattern is not None:
         text = pattern.sub(REDACTED, text)
@@ -112,7 +143,8 @@ def environment_secrets() -> tuple[str, ...]:
 
 
 class SecretRedactionFilter(logging.Filter):
-    """A handler filter that rewrites each record so no secret reaches a log file or console.
+    """A handler filter that rewrites each record so no secret and no document text reaches a
+    log file or console, whatever logger and level the record comes from.
 
     The record is formatted here (message, exception and stack text) and replaced by its
     redacted text, so formatters downstream never see the original arguments. Besides the

@@ -20,13 +20,8 @@ from pathlib import Path
 from typing import Literal
 
 from aiprism_desktop.core.errors import StoreError
-from aiprism_desktop.store.errors import (
-    StoreCorruptError,
-    StoreForeignError,
-    StoreMigrationError,
-    StoreTooNewError,
-    StoreWriteError,
-)
+from aiprism_desktop.store.errors import StoreForeignError, StoreMigrationError, StoreTooNewError
+from aiprism_desktop.store.failures import known_store_error, store_error
 from aiprism_desktop.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrate, user_version
 from aiprism_desktop.store.paths import ensure_private_file
 
@@ -46,9 +41,9 @@ def open_database(
     explicit ``BEGIN`` commits on its own. It belongs to the calling thread.
 
     Raises ``StoreTooNewError`` for a database from a newer app, ``StoreForeignError`` for
-    another program's SQLite file, ``StoreCorruptError`` for a damaged file and
-    ``StoreMigrationError`` when an upgrade fails (the database keeps its previous version and a
-    backup exists).
+    another program's SQLite file, ``StoreCorruptError`` for a damaged file,
+    ``StoreDiskFullError`` / ``StoreNotWritableError`` when the disk refuses (``failures``) and
+    ``StoreMigrationError`` when an upgrade fails (the database keeps its previous version).
     """
     if sqlite3.sqlite_version_info < MIN_SQLITE_VERSION:
         raise StoreError(
@@ -59,19 +54,19 @@ def open_database(
         ensure_private_file(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
     except (OSError, sqlite3.Error) as exc:
-        raise StoreWriteError(detail=f"{path}: {exc}") from exc
+        raise store_error(exc, path) from exc
     try:
         _check_identity(conn, path)
         _apply_pragmas(conn, synchronous)
         version = user_version(conn)
         if version < SCHEMA_VERSION:
-            if version > 0:
-                backup = backup_database(conn, backup_dir, version)
+            backup = backup_database(conn, backup_dir, version) if version > 0 else None
+            if backup is not None:
                 logger.info("backed up schema v%d database to %s before upgrading", version, backup)
-            _migrate(conn, version)
-    except sqlite3.DatabaseError as exc:
+            _migrate(conn, path, version, backup)
+    except (OSError, sqlite3.Error) as exc:
         conn.close()
-        raise StoreCorruptError(detail=f"{path}: {exc}") from exc
+        raise store_error(exc, path, backup_dir=backup_dir) from exc
     except BaseException:
         conn.close()
         raise
@@ -102,11 +97,16 @@ def _apply_pragmas(conn: sqlite3.Connection, synchronous: Synchronous) -> None:
     conn.execute("PRAGMA trusted_schema=OFF")
 
 
-def _migrate(conn: sqlite3.Connection, version: int) -> None:
+def _migrate(conn: sqlite3.Connection, path: Path, version: int, backup: Path | None) -> None:
     try:
         applied = migrate(conn)
     except sqlite3.Error as exc:
-        raise StoreMigrationError(detail=f"upgrade from schema v{version} failed: {exc}") from exc
+        # A full disk or a read-only folder is not a failed upgrade: say what it is.
+        known = known_store_error(exc, path)
+        if known is not None:
+            raise known from exc
+        detail = f"upgrade from schema v{version} failed: {exc}"
+        raise StoreMigrationError.after(backup, detail=detail) from exc
     if applied:
         logger.info("upgraded review database schema: %s", applied)
 
@@ -123,12 +123,16 @@ def backup_database(conn: sqlite3.Connection, backup_dir: Path, version: int) ->
     while target.exists():
         counter += 1
         target = backup_dir / f"aiprism-v{version}-{stamp}-{counter}.sqlite3"
-    ensure_private_file(target)
-    dest = sqlite3.connect(target)
     try:
-        conn.backup(dest)
-    finally:
-        dest.close()
+        ensure_private_file(target)
+        dest = sqlite3.connect(target)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+    except BaseException:
+        target.unlink(missing_ok=True)  # half a copy (a full disk) must not pass for a backup
+        raise
     return target
 
 

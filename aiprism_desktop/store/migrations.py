@@ -19,6 +19,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from aiprism_desktop.store.txn import transaction
+
 # "AIPR": marks the file as ours, so we never migrate someone else's SQLite database.
 APPLICATION_ID = 0x41495052
 
@@ -213,19 +215,13 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
     for step in MIGRATIONS:
         if step.version > target:
             break
-        conn.execute("BEGIN IMMEDIATE")
-        # Read the version under the write lock: another process may have upgraded meanwhile.
-        if step.version <= user_version(conn):
-            conn.execute("COMMIT")
-            continue
-        try:
+        with transaction(conn):
+            # Read the version under the write lock: another process may have upgraded meanwhile.
+            if step.version <= user_version(conn):
+                continue
             for statement in step.statements:
                 conn.execute(statement)
             # PRAGMA user_version is written in the same transaction as the step.
             conn.execute(f"PRAGMA user_version = {step.version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         applied.append(step.version)
     return applied

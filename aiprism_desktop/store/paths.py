@@ -11,6 +11,7 @@ database holds the documents' text and the reviewer's decisions.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -114,8 +115,10 @@ def _why(directory: Path, exc: OSError) -> str:
     blocker = next((p for p in (directory, *directory.parents) if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
         return f"{blocker} is a file, not a folder."
-    if isinstance(exc, PermissionError):
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
         return "you may not write there."
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full."
     return f"{exc.strerror or exc}."
 
 

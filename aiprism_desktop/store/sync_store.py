@@ -13,7 +13,6 @@ from pathlib import Path
 from types import TracebackType
 
 from aiprism_desktop.store.db import Synchronous, integrity_problems, open_database
-from aiprism_desktop.store.errors import StoreWriteError
 from aiprism_desktop.store.migrations import user_version
 from aiprism_desktop.store.paths import AppPaths
 from aiprism_desktop.store.tables.cache import CacheTable
@@ -40,18 +39,13 @@ class SyncStore(
     """Every repository of the store on one connection (see the table mixins for methods)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        super().__init__(conn)
-        self.path = path
+        super().__init__(conn, path)
         self._closed = False
 
     @classmethod
     def open(cls, paths: AppPaths | None = None, *, synchronous: Synchronous = "FULL") -> SyncStore:
         """Open the database under ``paths`` (default: ``AppPaths.resolve()``), migrating it."""
-        paths = paths or AppPaths.resolve()
-        try:
-            paths.ensure()
-        except OSError as exc:
-            raise StoreWriteError(detail=f"{paths.data_dir}: {exc}") from exc
+        paths = (paths or AppPaths.resolve()).ensure()  # DataDirError when it cannot be used
         return cls.open_file(paths.db_path, paths.backup_dir, synchronous=synchronous)
 
     @classmethod

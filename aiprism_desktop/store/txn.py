@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from pathlib import Path
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
-from aiprism_desktop.core.errors import StoreError
-from aiprism_desktop.store.errors import (
-    StoreBusyError,
-    StoreCorruptError,
-    StoreWriteError,
-    UnknownDocumentError,
-)
+from aiprism_desktop.store.failures import store_error
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
-@contextmanager
+class OnDatabase(Protocol):
+    """What ``translate_errors`` needs of the object whose methods it wraps."""
+
+    path: Path  # the database file
+
+
+S = TypeVar("S", bound=OnDatabase)
+
+
+@contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction: committed on success, rolled back on any exception.
 
@@ -30,36 +34,24 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")  # may fail too (a full disk): then it is rolled back as well
     except BaseException:
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            # SQLite may already have rolled back; a failing ROLLBACK must not hide the cause.
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
-def as_store_error(exc: sqlite3.Error) -> StoreError:
-    """The ``StoreError`` that explains a sqlite3 exception to a reviewer."""
-    text = str(exc)
-    lowered = text.lower()
-    if isinstance(exc, sqlite3.IntegrityError) and "foreign key" in lowered:
-        return UnknownDocumentError(detail=text)
-    if "locked" in lowered or "busy" in lowered:
-        return StoreBusyError(detail=text)
-    if "malformed" in lowered or "not a database" in lowered:
-        return StoreCorruptError(detail=text)
-    if any(word in lowered for word in ("disk", "i/o", "readonly", "read-only", "full")):
-        return StoreWriteError(detail=text)
-    return StoreError(detail=f"{type(exc).__name__}: {text}")
-
-
-def translate_errors(method: Callable[P, T]) -> Callable[P, T]:
-    """Decorator: sqlite3 errors leave the store as ``StoreError`` subclasses."""
+def translate_errors(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
+    """Decorator of store methods: sqlite3 errors leave the store as ``StoreError`` subclasses
+    (``store.failures``), naming the store's database file."""
 
     @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+    def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            return method(*args, **kwargs)
+            return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
-            raise as_store_error(exc) from exc
+            raise store_error(exc, self.path) from exc
 
     return wrapper

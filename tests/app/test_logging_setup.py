@@ -55,6 +55,17 @@ def test_file_and_console_are_redacted_and_private(tmp_path: Path) -> None:
     assert _mode(log_dir) == 0o700
 
 
+def test_a_file_name_that_is_not_utf8_is_logged_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = configure_logging(tmp_path, "INFO", console=False)
+    logging.getLogger("aiprism_desktop.test").warning("cannot open %s", "/docs/caf\udce9.docx")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "cannot open /docs/caf\\udce9.docx" in path.read_text(encoding="utf-8")
+    assert "Logging error" not in capsys.readouterr().err
+
+
 def test_library_loggers_are_quiet_unless_debug(tmp_path: Path) -> None:
     configure_logging(tmp_path, logging.INFO, console=False)
     assert logging.getLogger("botocore").level == logging.WARNING

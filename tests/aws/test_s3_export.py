@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -86,6 +87,21 @@ def test_uploads_both_files_encrypted_with_type_and_metadata(
         assert got["ServerSideEncryption"] == "AES256"
         assert got["Metadata"] == {"document-sha256": sha, "app-version": __version__}
         assert obj.etag == got["ETag"].strip('"')
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows names are UTF-16")
+def test_a_file_name_that_is_not_utf8_gets_a_readable_key(moto_s3: str, tmp_path: Path) -> None:
+    docx = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.reviewed.docx"))
+    docx.write_bytes(b"PK\x03\x04 pretend docx bytes")
+    session, settings = _session(ANY_KEYS)
+    stem = os.fsdecode(b"caf\xe9")
+    result = export_to_s3(
+        session, settings, (docx,), document_stem=stem, document_sha256="0" * 64, now=NOW
+    )
+
+    (uploaded,) = result.objects
+    assert uploaded.key == "aiprism/caf\ufffd/20261126T143005Z/caf\ufffd.reviewed.docx"
+    assert _admin().get_object(Bucket=BUCKET, Key=uploaded.key)["Body"].read() == docx.read_bytes()
 
 
 def test_kms_encryption_with_a_key_id(moto_s3: str, files: tuple[Path, Path]) -> None:

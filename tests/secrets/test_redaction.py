@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from aiprism_desktop.secrets.redaction import REDACTED, SecretRedactionFilter, redact
+from aiprism_desktop.secrets.redaction import (
+    REDACTED,
+    REDACTED_TEXT,
+    SecretRedactionFilter,
+    redact,
+)
 
 SECRET = "s3cr3t/With+Special=Chars&more"
 
@@ -68,6 +76,64 @@ def test_patterns_catch_secrets_nobody_told_us_about(text: str, must_vanish: lis
     assert REDACTED in out
 
 
+DOCUMENT_TEXT = 'The root cause was human error; Ann\'s "quick fix" skipped the second check.'
+REQUEST_BODY = json.dumps({"system": [{"text": DOCUMENT_TEXT}]}).encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # botocore.endpoint: the request dict, body as bytes.
+        (
+            "Making request for OperationModel(name=Converse) with params: {'url_path': "
+            f"'/model/m/converse', 'body': {REQUEST_BODY!r}, "
+            "'method': 'POST'}",
+            ["'url_path': '/model/m/converse'", "'method': 'POST'"],
+        ),
+        # botocore.parsers: the response body on a line of its own.
+        (
+            f"Response body:\n{json.dumps({'output': {'text': DOCUMENT_TEXT}}).encode()!r}",
+            ["Response body:"],
+        ),
+        # A body dumped as a dict, and one as a str.
+        (f"request body={{'messages': [{DOCUMENT_TEXT!r}]}}", ["request body="]),
+        (f"body: {DOCUMENT_TEXT!r} (truncated)", ["(truncated)"]),
+        # Text fields of a conversation or a finding in a dump that is not labelled a body.
+        (
+            json.dumps({"role": "user", "content": [{"text": DOCUMENT_TEXT}]}),
+            ['"role": "user"'],
+        ),
+        (repr({"quote": DOCUMENT_TEXT, "risk": "high"}), ["'risk': 'high'"]),
+    ],
+)
+def test_document_text_in_bodies_and_dumps_is_removed(text: str, kept: list[str]) -> None:
+    out = redact(text)
+    assert "root cause" not in out, out
+    assert "quick fix" not in out, out
+    assert REDACTED_TEXT in out
+    for part in kept:
+        assert part in out, out
+
+
+@given(st.text(min_size=1), st.booleans())
+def test_any_body_literal_vanishes_whole(text: str, as_bytes: bool) -> None:
+    literal = repr(text.encode("utf-8", "surrogatepass")) if as_bytes else repr(text)
+    assert redact(f"'body': {literal}, 'next': 1") == f"'body': {REDACTED_TEXT}, 'next': 1"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://alice:pa55word@10.0.0.1:8080/x", f"http://alice:{REDACTED}@10.0.0.1:8080/x"),
+        ("https://u:p%40ss@proxy.local", f"https://u:{REDACTED}@proxy.local"),
+        ("socks5h://:only-password@host", f"socks5h://:{REDACTED}@host"),
+        ("http://host:8080/path@version", "http://host:8080/path@version"),  # no userinfo
+    ],
+)
+def test_passwords_in_urls_are_removed(url: str, expected: str) -> None:
+    assert redact(f"endpoint {url} ready") == f"endpoint {expected} ready"
+
+
 def test_ordinary_text_is_left_alone() -> None:
     text = "Reviewed section 3 (Findings) with us.anthropic.claude-sonnet-4-5 in 2.1 s"
     assert redact(text) == text
@@ -110,6 +176,24 @@ def test_filter_survives_a_broken_provider_and_bad_format() -> None:
     assert handler.filter(record)
     handler.handle(record)
     assert "%d items" in stream.getvalue()
+
+
+def test_filter_removes_document_text_at_every_level_from_any_logger() -> None:
+    logger, stream = _logger_with_filter([])
+    body = json.dumps({"messages": [{"content": [{"text": DOCUMENT_TEXT}]}]}).encode()
+    for level in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL):
+        logger.log(level, "Sending to http://u:pw-secret-1@h/x body=%r", body)
+    try:
+        raise ValueError(f"could not parse body: {body!r}")
+    except ValueError:
+        logger.exception("parse failed")
+    lines = stream.getvalue().splitlines()
+    sent = [line for line in lines if line.endswith(f"/x body={REDACTED_TEXT}")]
+    assert [line.split()[0] for line in sent] == ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+    assert f"ValueError: could not parse body: {REDACTED_TEXT}" in lines
+    output = "\n".join(lines)
+    assert "root cause" not in output
+    assert "pw-secret-1" not in output
 
 
 def test_filter_also_redacts_secrets_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -107,7 +107,8 @@ def test_failed_migration_leaves_previous_version(paths: AppPaths) -> None:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         assert conn.execute("SELECT id FROM documents").fetchall() == [("doc",)]
     conn.close()
-    assert len(list(paths.backup_dir.iterdir())) == 1
+    (backup,) = paths.backup_dir.iterdir()
+    assert f"saved as {backup}" in info.value.message  # the copy that really exists
 
 
 def test_database_from_a_newer_app_is_refused_untouched(paths: AppPaths) -> None:
@@ -142,6 +143,21 @@ def test_garbage_file_is_reported_as_corrupt(paths: AppPaths) -> None:
         SyncStore.open(paths)
     assert info.value.code == "STORE_CORRUPT"
     assert paths.db_path.read_bytes() == b"this is not a database" * 100
+    # No copy exists, so none is promised: the advice is to move the file away.
+    assert "There is no backup copy" in info.value.message
+    assert f"Move {paths.db_path} away" in info.value.message
+
+
+def test_corrupt_database_advice_names_the_newest_backup(paths: AppPaths) -> None:
+    _v1_database_with_a_document(paths)
+    SyncStore.open(paths).close()  # upgrading takes the backup
+    (backup,) = paths.backup_dir.iterdir()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{paths.db_path}{suffix}").unlink(missing_ok=True)
+    paths.db_path.write_bytes(b"\0" * 8192)
+    with pytest.raises(StoreCorruptError) as info:
+        SyncStore.open(paths)
+    assert f"The newest copy, taken before an upgrade, is {backup}" in info.value.message
 
 
 def test_lock_held_too_long_is_a_busy_error(

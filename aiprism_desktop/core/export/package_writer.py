@@ -11,11 +11,8 @@ never leaves a half-written document behind.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import posixpath
-import secrets
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -25,6 +22,7 @@ from typing import IO
 from lxml import etree
 
 from aiprism_desktop.core.errors import DocumentError
+from aiprism_desktop.core.export.atomic_file import atomic_replace
 from aiprism_desktop.core.export.errors import ExportSourceInvalidError, ExportWriteError
 from aiprism_desktop.core.ooxml import names as n
 from aiprism_desktop.core.ooxml.xmlsafe import parse_xml
@@ -58,7 +56,6 @@ _MACRO_RELATIONSHIP_TYPES = frozenset(
         "http://schemas.microsoft.com/office/2006/relationships/attachedToolbars",
     }
 )
-_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 _CT_DEFAULT = f"{{{n.CT_NS}}}Default"
 _CT_OVERRIDE = f"{{{n.CT_NS}}}Override"
 _REL = f"{{{n.REL_NS}}}Relationship"
@@ -261,32 +258,13 @@ class Package:
     # --- writing --------------------------------------------------------------------------
 
     def write_atomically(self, out: Path) -> None:
-        """Write the package to ``out`` through a temporary file in the same folder.
-
-        The temporary file is created with ``O_EXCL`` and mode 0666 filtered by the umask, so
-        the export gets the permissions of any file the user saves (``mkstemp`` would give
-        0600), and it is moved over ``out`` only once it is complete and synced.
-        """
-        temp = out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp"
+        """Write the package to ``out`` through a temporary file in the same folder
+        (``atomic_file``: complete and synced before it replaces ``out``)."""
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
-        except OSError as exc:
-            raise ExportWriteError(detail=f"{out}: {exc}") from None
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
+            with atomic_replace(out) as handle:
                 self._write_zip(handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, out)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
             raise ExportWriteError(detail=f"{out}: {exc}") from None
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
 
     def _member_bytes(self, name: str) -> bytes:
         try:

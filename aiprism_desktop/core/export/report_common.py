@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +9,12 @@ from pathlib import Path
 from aiprism_desktop import __version__
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.errors import ExportError
+from aiprism_desktop.core.export.atomic_file import atomic_replace
 from aiprism_desktop.core.export.docx_model import ExportSummary, Placement
 from aiprism_desktop.core.findings import Decision, Finding
 from aiprism_desktop.core.review import FindingState, ReviewState
 from aiprism_desktop.core.reviewer import Attempt
+from aiprism_desktop.core.text_clean import path_text
 
 GENERATOR_NAME = "AI-Prism Desktop"
 GENERATOR_VERSION = __version__
@@ -82,7 +81,7 @@ class ExportRecord:
             by_kind[kind].append(finding_id)
         summary = self.summary
         return {
-            "output": summary.output.name,
+            "output": path_text(summary.output.name),
             "comments_added": summary.comments_added,
             "span_anchored_ids": by_kind[Placement.SPAN],
             "block_anchored_ids": by_kind[Placement.BLOCK],
@@ -140,20 +139,10 @@ def write_text_atomically(path: Path, text: str, *, encoding: str = "utf-8") -> 
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"The report cannot be saved as {path}: that is a folder.")
-    temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    data = text.encode(encoding)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(descriptor, "w", encoding=encoding, newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
+        with atomic_replace(path) as handle:
+            handle.write(data)
     except OSError as exc:
         raise ExportError(
             f"The report could not be saved to {path}. Check that you may write to that folder.",

@@ -30,11 +30,12 @@ from aiprism_desktop.core.findings import utc_now
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.review import ReviewState
 from aiprism_desktop.core.statistics import statistics
+from aiprism_desktop.core.text_clean import path_text
 
 
 def _document_json(document: Document) -> dict[str, Any]:
     return {
-        "file_name": document.path.name,
+        "file_name": path_text(document.path.name),
         "sha256": document.sha256,
         "title": document.title,
         "source_format": document.source_format,

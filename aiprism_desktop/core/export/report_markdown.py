@@ -23,6 +23,7 @@ from aiprism_desktop.core.findings import utc_now
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.review import ReviewState
 from aiprism_desktop.core.statistics import ReviewStatistics, statistics
+from aiprism_desktop.core.text_clean import path_text
 
 # Characters with a meaning inside a line (all report text follows a list/table/heading prefix,
 # so line-start markers such as "-" or "1." cannot trigger).
@@ -144,10 +145,11 @@ def render_markdown_report(
     """The Markdown text."""
     stats = statistics(state, document)
     rows = ordered_rows(document, state, include_deleted=False)
+    file_name = path_text(document.path.name)
     lines = [
-        f"# Review report: {escape_inline(document.title or document.path.name)}",
+        f"# Review report: {escape_inline(document.title or file_name)}",
         "",
-        f"- Document: `{document.path.name.replace('`', '')}` (SHA-256 `{document.sha256}`)",
+        f"- Document: `{file_name.replace('`', '')}` (SHA-256 `{document.sha256}`)",
         f"- Framework: {escape_inline(framework.name)} "
         f"(version {escape_inline(framework.version)})",
         f"- Generated {generated_at or utc_now()} by {GENERATOR_NAME} {GENERATOR_VERSION}",

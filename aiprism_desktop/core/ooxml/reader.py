@@ -53,6 +53,7 @@ from aiprism_desktop.core.ooxml.styles import StyleMap, on_off
 from aiprism_desktop.core.ooxml.survey import survey
 from aiprism_desktop.core.ooxml.text import paragraph_segments
 from aiprism_desktop.core.ooxml.walker import BODY_KINDS, PartWalker
+from aiprism_desktop.core.text_clean import path_text
 
 RT_CORE_PROPERTIES = (
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
@@ -156,7 +157,7 @@ class _Reader:
         blocks = main.blocks
         notes = [block for part in notes_parts for block in part.walker.blocks]
         title = properties.get("title") or _first_heading_text(main, styles)
-        title = title or package.path.stem
+        title = title or path_text(package.path.stem)
 
         openings: dict[int, int] = main.headings
         split_warning: DocumentWarning | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ class DocumentTable(TableBase):
                 """,
                 (
                     document.sha256,
-                    str(document.path),
+                    path_value(document.path),
                     document.title,
                     document.source_format,
                     warnings,
@@ -127,6 +128,26 @@ class DocumentTable(TableBase):
         return cursor.rowcount > 0
 
 
+def path_value(path: Path) -> str | bytes:
+    """How a path is stored: text when it is valid Unicode, else the file system's own bytes.
+
+    On Linux a file name is any byte string; ``os.fsdecode`` keeps bytes that are not UTF-8 as
+    lone surrogates, which SQLite cannot store as text. Such a name is stored as a BLOB of its
+    exact bytes, so the document can be opened again under the same name (outbox runs).
+    """
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return text
+
+
+def path_from_value(value: str | bytes) -> Path:
+    """The path ``path_value`` stored."""
+    return Path(os.fsdecode(value) if isinstance(value, bytes) else value)
+
+
 def _document(row: tuple[Any, ...]) -> StoredDocument:
     warnings = tuple(
         DocumentWarning(code=str(item["code"]), message=str(item["message"]))
@@ -134,7 +155,7 @@ def _document(row: tuple[Any, ...]) -> StoredDocument:
     )
     return StoredDocument(
         id=row[0],
-        path=Path(row[1]),
+        path=path_from_value(row[1]),
         title=row[2],
         source_format=row[3],
         opened_at=row[4],

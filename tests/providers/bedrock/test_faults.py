@@ -11,7 +11,10 @@ import pytest
 
 from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.errors import AuthError, ProviderError, SectionTooLargeError
-from aiprism_desktop.providers.bedrock.chain.errors import AllModelsFailedError
+from aiprism_desktop.providers.bedrock.chain.errors import (
+    AllModelsFailedError,
+    BedrockUnreachableError,
+)
 from aiprism_desktop.providers.bedrock.chain.rules import THROTTLE_RETRIES
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.support.bedrock_harness import (
@@ -165,7 +168,7 @@ CASES = [
         {"kind": "stream_break"},
         "retry",
         "opus-4-5",
-        AllModelsFailedError,
+        BedrockUnreachableError,  # every connection dropped: nobody answered, queue the work
         "connection broken ×2",
     ),
     Case("bad_credentials", err("bad_credentials"), "abort", None, AuthError, "credentials"),
@@ -257,7 +260,7 @@ async def test_error_on_every_model(fake: FakeBedrock, case: Case) -> None:
     if case.next_model_after_first is None:
         assert [a.model for a in attempts] == ["sonnet-4-5"]
         return
-    if case.all_error is AllModelsFailedError:
+    if case.all_error in (AllModelsFailedError, BedrockUnreachableError):
         for key in KEYS:  # the message names every model of the chain
             assert f"{key}:" in error.message
     if case.disables:

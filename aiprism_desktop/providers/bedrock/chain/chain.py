@@ -11,8 +11,10 @@ Time (``chain_types``): an overall deadline bounds the run until an answer start
 has its own budget well inside it, so a stalled model is abandoned in time to ask the next.
 Cancellation propagates immediately at every await, backoff sleeps included.
 
-Unreachable endpoint: connection failures say nothing about a model, so they never cool one down
-and a run that reached nobody ends in ``BedrockUnreachableError`` (the engine queues the work).
+Unreachable endpoint: connection failures (refused, timed out, dropped before an answer) say
+nothing about a model, so they never cool one down; a run without an answer in which a model
+was left after a connection failure ends in ``BedrockUnreachableError`` (the engine queues the
+work: that model may answer once the network or endpoint is back), never "all models failed".
 
 Which id a model is called by, why it is skipped and what a failure teaches us (persisted) live
 in the base class, ``chain_models.ChainModels``.
@@ -81,10 +83,9 @@ class _Run(Generic[T]):
     window_too_small_up_to: int = 0  # after a context-window failure: skip windows ≤ this
     context_blocked: set[str] = field(default_factory=set)
     callable_models: set[str] = field(default_factory=set)
-    reached: bool = False  # some attempt got an answer (even an error) from Bedrock
-    unreachable: bool = False  # some attempt could not connect at all
-    # Unreachable and never reached (stalls are no answer): BedrockUnreachableError, so the
-    # engine queues the work instead of failing it.
+    # Models whose latest attempt was a connection failure (an answer, even an error, takes a
+    # model out again; a stall leaves it as it was). Any left at the end: BedrockUnreachableError.
+    cut_off: set[str] = field(default_factory=set)
     remaining_profiles: tuple[ModelProfile, ...] = ()  # after the model being tried
 
 
@@ -120,7 +121,7 @@ class ModelChain(ChainModels):
                 if success is not None:
                     return success
         except _StopChainError:
-            if run.unreachable and not run.reached:
+            if run.cut_off:
                 raise BedrockUnreachableError(tuple(run.attempts)) from None
             raise DeadlineExceededError(
                 tuple(run.attempts),
@@ -135,7 +136,7 @@ class ModelChain(ChainModels):
                 "This section is too long for every available model's context window.",
                 attempts,
             )
-        if run.unreachable and not run.reached:
+        if run.cut_off:
             return BedrockUnreachableError(attempts)
         called = [a for a in attempts if a.outcome not in ("skipped", "shrink")]
         if called and all(a.outcome == "repair" for a in called):
@@ -254,12 +255,13 @@ class ModelChain(ChainModels):
                     slot.succeeded()
                     tokens = run.usage(value) if run.usage else (None, None)
                     self._log(run, profile, started, "ok", "", "", tokens)
-                    run.reached = True
                     await self.tracker.record_success(profile.key, ticket)
                     return ChainSuccess(value, profile, model_id, tuple(run.attempts))
             self._log(run, profile, started, verdict.action.value, verdict.code, verdict.reason)
-            run.reached = run.reached or verdict.answered
-            run.unreachable = run.unreachable or verdict.unreachable
+            if verdict.unreachable:
+                run.cut_off.add(profile.key)
+            elif verdict.answered:
+                run.cut_off.discard(profile.key)
             log.info("%s (%s): %s %s", profile.key, model_id, verdict.code, verdict.message)
             action = verdict.action
             counted = False
@@ -365,7 +367,7 @@ class ModelChain(ChainModels):
             run.context_blocked.add(profile.key)
             run.window_too_small_up_to = max(run.window_too_small_up_to, profile.context_window)
             return
-        if run.unreachable and not verdict.answered:
+        if run.cut_off and not verdict.answered:
             return  # the network is the suspect, not the model: learn nothing about it
         await self.remember(profile, run.purpose, verdict, ticket, counted=counted)
 

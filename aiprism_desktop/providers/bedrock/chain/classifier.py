@@ -8,9 +8,11 @@ and the daily token quota through generic codes (see research/tech_anchors.md §
 
 The first matching rule wins; every rule has its own test in tests/providers.
 
-Transport failures are not the model's fault: a refused or timed-out connection (``unreachable``)
-and a broken one never feed the circuit breaker; a model that stops answering (read timeout, or
-the chain's own attempt budget) is retried once, then cooled down for ``STALL_COOLDOWN_S``.
+Transport failures are not the model's fault: a connection that is refused, times out or is
+dropped before an answer (``unreachable``: the endpoint or the network failed, which is what a
+provider dying mid-call looks like) never feeds the circuit breaker; a model that stops
+answering on an open connection (read timeout, or the chain's own attempt budget) is retried
+once, then cooled down for ``STALL_COOLDOWN_S``.
 Refusals that concern one operation only (IAM, request parameters) have ``Scope.OPERATION``.
 """
 
@@ -76,7 +78,7 @@ class Verdict:
     counts_as_failure: bool = True  # feeds the circuit breaker
     retry_after_s: float | None = None  # what the service asked us to wait
     abort: AbortKind = AbortKind.NONE
-    unreachable: bool = False  # the endpoint could not be reached at all
+    unreachable: bool = False  # the connection failed: refused, timed out or dropped unanswered
     answered: bool = True  # the service said something (False: unreachable, or silent)
     scope: Scope = Scope.MODEL  # cool down the model, or only this operation on it
     try_global_profile: bool = False  # retry through the ``global.`` profile when allowed
@@ -116,9 +118,9 @@ def _unreachable(code: str, message: str, reason: str = "connection failed") -> 
 
 
 def _broken(code: str, message: str) -> Verdict:
-    return Verdict(
-        Action.RETRY_SAME, "connection broken", code, message, retries=1, counts_as_failure=False
-    )
+    # Dropped before a complete answer (the endpoint died mid-call, a proxy reset it): the
+    # service said nothing, so this is a connection failure like a refused one.
+    return _unreachable(code, message, "connection broken")
 
 
 def classify_code(

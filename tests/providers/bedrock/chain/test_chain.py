@@ -366,5 +366,43 @@ async def test_unreachable_endpoint_is_provider_unavailable() -> None:
     assert len(caught.value.attempts) == 4
 
 
+def _refused() -> Exception:
+    from botocore.exceptions import EndpointConnectionError
+
+    return EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+
+
+def _dropped() -> Exception:
+    from botocore.exceptions import ConnectionClosedError
+
+    return ConnectionClosedError(endpoint_url="http://127.0.0.1:9")
+
+
+async def test_endpoint_dying_mid_call_is_unreachable_not_all_models_failed() -> None:
+    """The call in flight loses its connection, every later one is refused: queue the work."""
+    health = MemoryHealth()
+    script = Script({"a": [_dropped(), _refused()], "b": [_refused()]})
+    with pytest.raises(BedrockUnreachableError) as caught:
+        await make_chain(chain_of("a", "b"), health).run(script)
+    assert "a: connection broken, then connection failed" in caught.value.message
+    assert health.records == {}  # nothing learnt about the models: the endpoint died
+
+
+async def test_endpoint_dying_after_a_model_answered_is_still_unreachable() -> None:
+    """a answered (throttled, it falls back); b could not be asked: b may answer later."""
+    script = Script({"a": [service_error(*THROTTLED)], "b": [_refused()]})
+    with pytest.raises(BedrockUnreachableError):
+        await make_chain(chain_of("a", "b")).run(script)
+
+
+async def test_a_connection_blip_then_real_answers_is_all_models_failed() -> None:
+    """A model that answered after its connection failure was reached: nothing to queue."""
+    eol = service_error(*EOL)
+    script = Script({"a": [_dropped(), eol], "b": [eol]})
+    with pytest.raises(AllModelsFailedError) as caught:
+        await make_chain(chain_of("a", "b")).run(script)
+    assert caught.value.code == "ALL_MODELS_FAILED"
+
+
 def _truncated() -> Exception:
     return OutputTruncatedError('{"findings": [', max_tokens=None, output_tokens=None)

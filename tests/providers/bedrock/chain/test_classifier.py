@@ -250,10 +250,10 @@ def test_normalize_code() -> None:
         (bce.EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), Action.RETRY_SAME, True),
         (bce.ConnectTimeoutError(endpoint_url="http://127.0.0.1:1"), Action.RETRY_SAME, True),
         (bce.ReadTimeoutError(endpoint_url="http://127.0.0.1:1"), Action.RETRY_SAME, False),
-        (
+        (  # dropped before an answer (the endpoint died mid-call): a connection failure
             bce.ConnectionClosedError(endpoint_url="http://127.0.0.1:1"),
             Action.RETRY_SAME,
-            False,
+            True,
         ),
         (bce.NoCredentialsError(), Action.ABORT, False),
         (bce.ParamValidationError(report="bad"), Action.ABORT, False),
@@ -313,9 +313,9 @@ def test_call_layer_errors_classify_like_the_service_errors_they_wrap() -> None:
     [
         ("EndpointConnectionError", True),
         ("ConnectTimeout", True),
-        ("ReadTimeout", False),
-        ("ConnectionBroken", False),
-        ("IncompleteResponse", False),
+        ("ReadTimeout", False),  # connected, but the model went silent: a stall
+        ("ConnectionBroken", True),
+        ("IncompleteResponse", True),
     ],
 )
 def test_transport_failures_retry_once(code: str, unreachable: bool) -> None:
