@@ -1,0 +1,75 @@
+"""Team tokens: created once (shown once), stored only as their SHA-256, revocable.
+
+Tokens are 256 random bits, so a plain SHA-256 is as good as a slow password hash here: there
+is nothing to guess. The record keeps a short id (to list and revoke), the team and a note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import asdict, dataclass
+
+import redis
+
+from aiprism_desktop.core.findings import utc_now
+from backend_contract.server.keys import Keys
+
+TOKEN_PREFIX = "aip_"
+TEAM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    token_id: str  # the first 12 hex digits of the hash: safe to show and log
+    team: str
+    note: str = ""
+    created_at: str = ""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class TokenStore:
+    """Hashed tokens in a Redis hash."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self._redis = client
+        self._key = keys.tokens()
+
+    def create(self, team: str, note: str = "") -> tuple[str, TokenRecord]:
+        """A new token for ``team``: the token itself (shown once) and its record."""
+        if not TEAM_PATTERN.match(team):
+            raise ValueError(
+                "A team name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit."
+            )
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        digest = token_hash(token)
+        record = TokenRecord(digest[:12], team, note, utc_now())
+        self._redis.hset(self._key, digest, json.dumps(asdict(record)))
+        return token, record
+
+    def lookup(self, token: str) -> TokenRecord | None:
+        """The record of a valid token, or None."""
+        raw = self._redis.hget(self._key, token_hash(token))
+        return None if raw is None else TokenRecord(**json.loads(raw))
+
+    def list(self) -> list[TokenRecord]:
+        records = [TokenRecord(**json.loads(v)) for v in self._redis.hvals(self._key)]
+        return sorted(records, key=lambda r: (r.team, r.created_at))
+
+    def revoke(self, token_id: str) -> int:
+        """Revoke the tokens whose id starts with ``token_id`` (at least 6 hex digits)."""
+        if len(token_id) < 6:
+            raise ValueError("Give at least 6 characters of the token id.")
+        doomed = [d for d in self._redis.hkeys(self._key) if _text(d).startswith(token_id)]
+        if doomed:
+            self._redis.hdel(self._key, *doomed)
+        return len(doomed)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
