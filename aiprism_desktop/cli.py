@@ -12,7 +12,7 @@
     aiprism doctor                      versions, paths, keyring, providers
     aiprism outbox [--run]              requests queued while the provider was unreachable
     aiprism config list|get|set|unset   non-secret settings
-    aiprism credentials status|set-keys|set-api-key|delete|test
+    aiprism credentials status|set-keys|set-api-key|set-backend-token|delete|test
 
 Progress goes to stderr; results to stdout (``--json`` for machine-readable output). Exit codes
 are distinct per failure class (see ``ExitCode``).
@@ -156,13 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
     config_set.add_argument("value")
 
     credentials = commands.add_parser(
-        "credentials", help="AWS credentials in the OS keyring (read from a hidden prompt)"
+        "credentials",
+        help="AWS credentials and the team backend token in the OS keyring (hidden prompt)",
     )
     credential_actions = credentials.add_subparsers(dest="credentials_action", required=True)
     credential_actions.add_parser("status", help="which credentials are saved, and where")
     for action, text in (
         ("set-keys", "save an access key (+ optional session token) and use it"),
         ("set-api-key", "save a Bedrock API key and use it"),
+        ("set-backend-token", "save the team backend's token"),
     ):
         secret = credential_actions.add_parser(action, help=text)
         secret.add_argument(
@@ -201,6 +203,12 @@ def _add_provider_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", default=None, help="AWS region (default: AWS_REGION / config)")
     parser.add_argument(
         "--concurrency", type=_positive_int, default=None, help="sections reviewed at once (≥ 1)"
+    )
+    parser.add_argument(
+        "--backend-url",
+        default=None,
+        metavar="URL",
+        help="the team backend to use for this command (default: the backend.url setting)",
     )
 
 

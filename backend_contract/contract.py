@@ -27,9 +27,10 @@ def openapi() -> dict[str, Any]:
 
 
 @functools.cache
-def _registry() -> Registry:  # type: ignore[type-arg]
-    resource = Resource.from_contents(openapi(), default_specification=DRAFT202012)
-    return Registry().with_resource(CONTRACT_URI, resource)
+def _registry() -> Registry[Any]:
+    resource: Resource[Any] = Resource.from_contents(openapi(), default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource(CONTRACT_URI, resource)
+    return registry
 
 
 @functools.cache

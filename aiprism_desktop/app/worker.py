@@ -96,12 +96,17 @@ async def analyze(
             if result is not None:
                 await result
 
-    engine = ReviewEngine(
-        reviewer,
-        framework,
-        cache=cache if cache is not None else MemoryCache(),
-        concurrency=reviewer.info.max_concurrency,
-        **({} if prompt_builder is None else {"prompt_builder": prompt_builder}),
-    )
+    cache = cache if cache is not None else MemoryCache()
+    concurrency = reviewer.info.max_concurrency
+    if prompt_builder is None:
+        engine = ReviewEngine(reviewer, framework, cache=cache, concurrency=concurrency)
+    else:
+        engine = ReviewEngine(
+            reviewer,
+            framework,
+            cache=cache,
+            concurrency=concurrency,
+            prompt_builder=prompt_builder,
+        )
     run = await engine.analyze(document, section_ids, on_event=collect)
     return AnalysisResult(run, outcomes)

@@ -23,6 +23,7 @@ from aiprism_desktop.commands.common import (
     info,
     open_session,
     pick_sections,
+    use_backend_url,
 )
 from aiprism_desktop.commands.progress import ProgressPrinter
 from aiprism_desktop.core import engine_events as ev
@@ -39,6 +40,7 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
             entries = read_decisions(args.decisions)
         except DecisionsFileError as error:
             raise DecisionsFileError(f"{error.message} Nothing was analysed or applied.") from None
+    await use_backend_url(services, args.backend_url)
     session = await open_session(
         services, args.file, framework_id=args.framework, actor=args.reviewer
     )

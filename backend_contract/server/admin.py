@@ -12,7 +12,6 @@ A new token is printed once, on stdout; only its hash is stored.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Sequence
 

@@ -45,7 +45,9 @@ class AnalysisInput:
         """The outline with the section under review in its place (what the engine reviews)."""
         return with_section(self.outline, self.section)
 
-    def prompts(self, document: Document, section: Section, framework: Framework) -> tuple[Prompt, ...]:
+    def prompts(
+        self, document: Document, section: Section, framework: Framework
+    ) -> tuple[Prompt, ...]:
         """The engine's prompt builder: the asked part of the requested section, and every part
         of any half the engine makes when a model finds it too large."""
         if section is self.section:

@@ -74,7 +74,9 @@ def json_body(schema_name: str) -> tuple[dict[str, Any], str]:
     return body, hashlib.sha256(raw).hexdigest()
 
 
-def create_app(config: ServerConfig | None = None, server_state: ServerState | None = None) -> Flask:
+def create_app(
+    config: ServerConfig | None = None, server_state: ServerState | None = None
+) -> Flask:
     """The API application."""
     config = config or load_config()
     app = Flask("aiprism_backend")

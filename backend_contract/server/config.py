@@ -28,7 +28,9 @@ class ServerConfig:
     provider: str = "bedrock"  # bedrock | offline
     region: str | None = None
     bedrock_endpoint_url: str | None = None
-    config_dir: Path | None = None  # a models.toml / frameworks / rule packs overriding the built-in
+    config_dir: Path | None = (
+        None  # a models.toml / frameworks / rule packs overriding the built-in
+    )
     allow_global_profiles: bool | None = None
     worker_concurrency: int = 8  # model calls at once per worker process (= Celery threads)
     max_request_bytes: int = 4 * 1024 * 1024

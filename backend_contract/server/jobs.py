@@ -12,17 +12,15 @@ import json
 import time
 from typing import Any, Final
 
-import redis
-
 from aiprism_desktop.core.findings import utc_now
-from backend_contract.server.keys import Keys
+from backend_contract.server.keys import Keys, StrRedis
 from backend_contract.server.problems import Problem
 
 TERMINAL: Final = frozenset(("succeeded", "failed", "cancelled"))
 
 
 class JobStore:
-    def __init__(self, client: redis.Redis, keys: Keys, *, ttl_s: int) -> None:
+    def __init__(self, client: StrRedis, keys: Keys, *, ttl_s: int) -> None:
         self._redis = client
         self._keys = keys
         self.ttl_s = ttl_s
@@ -68,9 +66,7 @@ class JobStore:
         pipe.execute()
         return job, False
 
-    def replay(
-        self, team: str, idempotency_key: str, body_hash: str
-    ) -> dict[str, str] | None:
+    def replay(self, team: str, idempotency_key: str, body_hash: str) -> dict[str, str] | None:
         """The job an Idempotency-Key made, if it still exists (409 for another body)."""
         existing = self._existing(self._keys.idempotency(team, idempotency_key), team)
         if existing is not None and existing.get("body_hash") != body_hash:
@@ -103,7 +99,7 @@ class JobStore:
     # -- reading ---------------------------------------------------------------------------
     def get(self, job_id: str, team: str | None = None) -> dict[str, str] | None:
         """The job, or None when it does not exist or belongs to another team."""
-        job: dict[str, str] = self._redis.hgetall(self._keys.job(job_id))  # type: ignore[assignment]
+        job: dict[str, str] = self._redis.hgetall(self._keys.job(job_id))
         if not job or (team is not None and job.get("team") != team):
             return None
         return job

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+# The server's Redis clients are made with decode_responses=True, so every reply is a str;
+# redis-py's annotations cannot express that, hence Any rather than casts at every call.
+StrRedis: TypeAlias = Any
 
 
 @dataclass(frozen=True, slots=True)

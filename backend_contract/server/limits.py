@@ -11,15 +11,13 @@ from __future__ import annotations
 import math
 import time
 
-import redis
-
-from backend_contract.server.keys import Keys
+from backend_contract.server.keys import Keys, StrRedis
 from backend_contract.server.problems import Problem
 
 
 class TeamLimits:
     def __init__(
-        self, client: redis.Redis, keys: Keys, *, per_minute: int, max_active: int, slot_s: int
+        self, client: StrRedis, keys: Keys, *, per_minute: int, max_active: int, slot_s: int
     ) -> None:
         self._redis = client
         self._keys = keys

@@ -117,7 +117,13 @@ class LocalBackend:
             self.redis_process = None
 
     def start_api(self) -> None:
-        argv = [sys.executable, "-m", "gunicorn", "-c", "python:backend_contract.server.gunicorn_conf"]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:backend_contract.server.gunicorn_conf",
+        ]
         argv += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.api_workers)]
         self.api = self._spawn("api", argv)
 
@@ -145,7 +151,9 @@ class LocalBackend:
             except (urllib.error.URLError, OSError, ValueError):
                 pass
             time.sleep(0.2)
-        raise TimeoutError(f"the backend was not ready within {timeout:g} s (logs in {self.log_dir})")
+        raise TimeoutError(
+            f"the backend was not ready within {timeout:g} s (logs in {self.log_dir})"
+        )
 
     def create_token(self, team: str, note: str = "") -> str:
         config = load_config({**self.environment()})
@@ -208,8 +216,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         backend.start()
-        print(f"AI-Prism backend on {backend.url} (reviewer: {env['AIPRISM_PROVIDER']})", file=sys.stderr)
-        print(f"token: {backend.create_token('dev', 'development token from ./run server')}", flush=True)
+        print(
+            f"AI-Prism backend on {backend.url} (reviewer: {env['AIPRISM_PROVIDER']})",
+            file=sys.stderr,
+        )
+        print(
+            f"token: {backend.create_token('dev', 'development token from ./run server')}",
+            flush=True,
+        )
         while not stop:
             time.sleep(0.5)
             children = [backend.api, *backend.workers]

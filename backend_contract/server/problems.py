@@ -30,7 +30,7 @@ TITLES: dict[str, str] = {
 }
 
 
-class Problem(Exception):
+class Problem(Exception):  # noqa: N818 (RFC 9457 calls it a problem)
     """Raised anywhere in a request; the app turns it into a problem+json response."""
 
     def __init__(
@@ -80,7 +80,9 @@ class Problem(Exception):
 
 
 def unauthorized(detail: str) -> Problem:
-    return Problem(401, "UNAUTHORIZED", detail, headers={"WWW-Authenticate": 'Bearer realm="aiprism"'})
+    return Problem(
+        401, "UNAUTHORIZED", detail, headers={"WWW-Authenticate": 'Bearer realm="aiprism"'}
+    )
 
 
 def not_found(what: str = "No such resource for your team.") -> Problem:

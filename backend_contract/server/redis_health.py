@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-import redis.asyncio as aioredis
-
 from aiprism_desktop.core.ports import ModelHealthRecord
-from backend_contract.server.keys import Keys
+from backend_contract.server.keys import Keys, StrRedis
 
 
 def _decode(raw: str) -> ModelHealthRecord:
@@ -22,7 +20,7 @@ def _decode(raw: str) -> ModelHealthRecord:
 
 
 class RedisModelHealth:
-    def __init__(self, client: aioredis.Redis, keys: Keys) -> None:
+    def __init__(self, client: StrRedis, keys: Keys) -> None:
         self._redis = client
         self._keys = keys
 

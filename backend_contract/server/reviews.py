@@ -10,12 +10,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import redis
-
 from aiprism_desktop.core.codec import event_from_dict, event_to_dict, finding_from_dict
 from aiprism_desktop.core.errors import DataFormatError
 from aiprism_desktop.core.findings import DecisionEvent, utc_now
-from backend_contract.server.keys import Keys
+from backend_contract.server.keys import Keys, StrRedis
 from backend_contract.server.problems import Problem
 from backend_contract.server.stats import StoredReview, fold
 
@@ -28,7 +26,7 @@ class SyncOutcome:
 
 
 class ReviewStore:
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+    def __init__(self, client: StrRedis, keys: Keys) -> None:
         self._redis = client
         self._keys = keys
 
@@ -41,7 +39,7 @@ class ReviewStore:
         except DataFormatError as error:
             raise Problem(422, "INVALID_REQUEST", error.detail or error.message) from None
         events_key = self._keys.review_events(team, review_id)
-        known: dict[str, str] = self._redis.hgetall(events_key)  # type: ignore[assignment]
+        known: dict[str, str] = self._redis.hgetall(events_key)
         new = {eid: event for eid, event in incoming.items() if eid not in known}
         merged = [event_from_dict(json.loads(raw)) for raw in known.values()] + list(new.values())
         ordered = _by_seq(merged)
@@ -49,12 +47,16 @@ class ReviewStore:
             fold(StoredReview(body["document_id"], findings, ordered))
         except (DataFormatError, ValueError) as error:
             detail = getattr(error, "detail", None) or str(error)
-            raise Problem(422, "INVALID_REQUEST", f"The decision log does not fold: {detail}") from None
+            raise Problem(
+                422, "INVALID_REQUEST", f"The decision log does not fold: {detail}"
+            ) from None
         pipe = self._redis.pipeline()
         if new:
             pipe.hset(
                 events_key,
-                mapping={eid: json.dumps(event_to_dict(e), ensure_ascii=False) for eid, e in new.items()},
+                mapping={
+                    eid: json.dumps(event_to_dict(e), ensure_ascii=False) for eid, e in new.items()
+                },
             )
         pipe.hset(
             self._keys.review(team, review_id),
@@ -70,9 +72,9 @@ class ReviewStore:
 
     def team_reviews(self, team: str) -> Iterator[StoredReview]:
         """Every synced review of ``team`` (a damaged one is skipped, never fatal)."""
-        for review_id in sorted(self._redis.smembers(self._keys.reviews(team))):  # type: ignore[arg-type]
-            data: dict[str, str] = self._redis.hgetall(self._keys.review(team, review_id))  # type: ignore[assignment]
-            raw_events: dict[str, str] = self._redis.hgetall(  # type: ignore[assignment]
+        for review_id in sorted(self._redis.smembers(self._keys.reviews(team))):
+            data: dict[str, str] = self._redis.hgetall(self._keys.review(team, review_id))
+            raw_events: dict[str, str] = self._redis.hgetall(
                 self._keys.review_events(team, review_id)
             )
             if not data:

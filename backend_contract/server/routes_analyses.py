@@ -54,7 +54,12 @@ def submit() -> tuple[Response, int, dict[str, str]]:
         raise
     log.info(
         "analysis queued",
-        extra={"job": job_id, "team": team, "section": job["section_id"], "bytes": request.content_length},
+        extra={
+            "job": job_id,
+            "team": team,
+            "section": job["section_id"],
+            "bytes": request.content_length,
+        },
     )
     return _accepted(job, replayed=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -84,7 +85,5 @@ def _relay(server: ServerState, chat_id: str) -> Iterator[str]:
                     return
     finally:
         if not ended:
-            try:
+            with contextlib.suppress(redis.exceptions.RedisError):
                 server.redis.hset(server.keys.chat(chat_id), "cancel", "1")
-            except redis.exceptions.RedisError:
-                pass

@@ -14,7 +14,7 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import AsyncIterator, Coroutine
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any, TypeVar
 
 import redis.asyncio as aioredis
@@ -23,7 +23,7 @@ from aiprism_desktop.app.provider_pool import ProviderPool, ProviderSpec
 from aiprism_desktop.app.worker import build_reviewer
 from aiprism_desktop.core.reviewer import Reviewer
 from backend_contract.server.config import ServerConfig
-from backend_contract.server.keys import Keys
+from backend_contract.server.keys import Keys, StrRedis
 from backend_contract.server.redis_health import RedisModelHealth
 
 T = TypeVar("T")
@@ -38,7 +38,7 @@ class ReviewerRuntime:
             target=self._loop.run_forever, name="aiprism-runtime", daemon=True
         )
         self._thread.start()
-        self.redis: aioredis.Redis = aioredis.from_url(
+        self.redis: StrRedis = aioredis.from_url(
             config.redis_url, decode_responses=True, socket_connect_timeout=2, socket_timeout=10
         )
         self.health = RedisModelHealth(self.redis, self.keys)
@@ -67,10 +67,8 @@ class ReviewerRuntime:
         """Close the reviewer and stop the loop (process shutdown)."""
         if not self._loop.is_running():
             return
-        try:
+        with suppress(concurrent.futures.TimeoutError, RuntimeError):
             self.run(self._close(), timeout=10)
-        except (concurrent.futures.TimeoutError, RuntimeError):
-            pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
 

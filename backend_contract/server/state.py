@@ -11,13 +11,13 @@ import redis
 from aiprism_desktop.core.frameworks import Framework, load_frameworks
 from backend_contract.server.config import ServerConfig
 from backend_contract.server.jobs import JobStore
-from backend_contract.server.keys import Keys
+from backend_contract.server.keys import Keys, StrRedis
 from backend_contract.server.limits import TeamLimits
 from backend_contract.server.runtime import ReviewerRuntime
 from backend_contract.server.tokens import TokenStore
 
 
-def redis_client(url: str) -> redis.Redis:
+def redis_client(url: str) -> StrRedis:
     """A client that fails fast when Redis is down (the API answers 503 rather than hanging)."""
     return redis.Redis.from_url(
         url,
@@ -32,7 +32,7 @@ def redis_client(url: str) -> redis.Redis:
 class ServerState:
     config: ServerConfig
     keys: Keys
-    redis: redis.Redis
+    redis: StrRedis
     tokens: TokenStore
     limits: TeamLimits
     jobs: JobStore
@@ -44,8 +44,8 @@ class ServerState:
     def open(cls, config: ServerConfig) -> ServerState:
         keys = Keys(config.key_prefix)
         client = redis_client(config.redis_url)
-        token_client = client if config.tokens_url == config.redis_url else redis_client(
-            config.tokens_url
+        token_client = (
+            client if config.tokens_url == config.redis_url else redis_client(config.tokens_url)
         )
         return cls(
             config=config,

@@ -9,6 +9,7 @@ re-delivered message runs it.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import logging
 import socket
@@ -66,10 +67,8 @@ def _shutting_down(**_: Any) -> None:
     # /v1/health stops counting this worker at once.
     _stop_heartbeat.set()
     state = server_state()
-    try:
+    with contextlib.suppress(Exception):  # Redis may be gone; the entry then ages out
         state.redis.zrem(state.keys.workers(), _worker_name)
-    except Exception:  # Redis may be gone too; the entry then ages out on its own
-        pass
     log.info("worker shutting down: finishing running jobs", extra={"worker": _worker_name})
 
 
@@ -141,7 +140,8 @@ def _run_job(state: ServerState, job_id: str, lease: str) -> None:
                     "failed",
                     error={
                         "code": "JOB_TIME_LIMIT",
-                        "message": f"The analysis took longer than {state.config.job_time_limit_s} s.",
+                        "message": "The analysis took longer than "
+                        f"{state.config.job_time_limit_s} s.",
                     },
                 )
                 state.limits.release_slot(team, job_id)
@@ -177,7 +177,7 @@ def chat_job(chat_id: str) -> None:
 
     async def emit(kind: str, data: dict[str, Any]) -> None:
         pipe = runtime.redis.pipeline()
-        pipe.xadd(events_key, encode_entry(kind, data), maxlen=10_000)  # type: ignore[arg-type]
+        pipe.xadd(events_key, encode_entry(kind, data), maxlen=10_000)
         pipe.expire(events_key, CHAT_STREAM_TTL_S)
         await pipe.execute()
 

@@ -12,10 +12,8 @@ import re
 import secrets
 from dataclasses import asdict, dataclass
 
-import redis
-
 from aiprism_desktop.core.findings import utc_now
-from backend_contract.server.keys import Keys
+from backend_contract.server.keys import Keys, StrRedis
 
 TOKEN_PREFIX = "aip_"
 TEAM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -36,7 +34,7 @@ def token_hash(token: str) -> str:
 class TokenStore:
     """Hashed tokens in a Redis hash."""
 
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+    def __init__(self, client: StrRedis, keys: Keys) -> None:
         self._redis = client
         self._key = keys.tokens()
 
@@ -44,7 +42,8 @@ class TokenStore:
         """A new token for ``team``: the token itself (shown once) and its record."""
         if not TEAM_PATTERN.match(team):
             raise ValueError(
-                "A team name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit."
+                "A team name is 1-64 letters, digits, '.', '_' or '-', starting with a letter "
+                "or digit."
             )
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         digest = token_hash(token)
