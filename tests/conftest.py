@@ -12,8 +12,9 @@ import keyring
 import keyring.backend
 import pytest
 
-# Fixtures of the loopback AWS stand-ins (fake Bedrock, moto S3), usable by every test package.
-pytest_plugins = ["tests.support.aws_servers"]
+# Fixtures of the loopback AWS stand-ins (fake Bedrock, moto S3) and of the real team backend
+# (redis-server, gunicorn, Celery), usable by every test package.
+pytest_plugins = ["tests.support.aws_servers", "tests.support.backend_servers"]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

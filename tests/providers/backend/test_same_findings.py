@@ -1,0 +1,107 @@
+"""Same section and options → same prompt and same findings, from the desktop or the backend.
+
+The desktop reviews a document with Bedrock directly (the fake Bedrock, real boto3); then with
+the ``backend`` provider, whose workers call the same fake Bedrock. The fake records every
+request body: both routes must send byte-identical Converse requests (system prompt, outline,
+section text, tool schema, inference settings) — including the parts of a section too long for
+one prompt — and the engine must produce the same findings (ids, anchors, every field).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from aiprism_desktop.app.memory_ports import MemoryHealth
+from aiprism_desktop.core import engine_events as ev
+from aiprism_desktop.core.document import Document
+from aiprism_desktop.core.engine import ReviewEngine
+from aiprism_desktop.core.findings import Finding
+from aiprism_desktop.core.frameworks import Framework, load_frameworks
+from aiprism_desktop.core.ooxml.reader import read_document
+from aiprism_desktop.core.prompts import DEFAULT_MAX_SECTION_CHARS, review_parts
+from aiprism_desktop.core.reviewer import Reviewer
+from aiprism_desktop.providers.backend.reviewer import BackendReviewer
+from aiprism_desktop.providers.backend.settings import BackendSettings
+from tests.fakes.synthetic import make_section
+from tests.providers.contract import sample_path
+from tests.support.backend_servers import RunningBackend
+from tests.support.bedrock_harness import KEYS, finding, reviewer, scenario
+
+pytestmark = pytest.mark.slow
+
+
+def document_with_long_section() -> Document:
+    """The sample report plus a section long enough to be reviewed in several prompts."""
+    sample = read_document(sample_path())
+    paragraphs = [
+        f"Paragraph {i}: the seller account was reviewed again and the evidence was filed. " * 6
+        for i in range(80)
+    ]
+    long_section = make_section(len(sample.sections) + 1, "Detailed timeline", paragraphs, 9000)
+    return replace(sample, sections=(*sample.sections, long_section))
+
+
+def quoting_scenario(document: Document) -> dict[str, Any]:
+    """Every model answers with two findings, one quoting the sample's first body text."""
+    quote = next(s for s in document.sections if not s.is_empty).blocks[-1].text[:60]
+    first, second = finding("a gap in the summary"), finding("missing evidence")
+    answer = {"kind": "success", "findings": [{**first, "quote": quote}, second]}
+    return scenario({key: [answer] for key in KEYS})
+
+
+async def review_all(reviewer_: Reviewer, document: Document, framework: Framework) -> list[Finding]:
+    engine = ReviewEngine(reviewer_, framework, concurrency=4)
+    found: list[Finding] = []
+
+    async def collect(event: ev.EngineEvent) -> None:
+        if isinstance(event, ev.SectionFinished):
+            found.extend(event.findings)
+        elif isinstance(event, ev.SectionFailed):
+            raise AssertionError(f"{event.section_id} failed: {event.error}")
+
+    try:
+        await engine.analyze(document, on_event=collect)
+    finally:
+        await reviewer_.aclose()
+    return sorted(found, key=lambda f: f.id)
+
+
+def request_bodies(backend: RunningBackend) -> list[str]:
+    return sorted(
+        json.dumps(r.body, sort_keys=True) for r in backend.fake.requests_for("converse")
+    )
+
+
+def comparable(findings: list[Finding]) -> list[Finding]:
+    return [replace(f, created_at="") for f in findings]
+
+
+def test_backend_sends_the_desktop_prompt_and_returns_the_desktop_findings(
+    backend: RunningBackend,
+) -> None:
+    document = document_with_long_section()
+    framework = load_frameworks(None)["hawkeye"]
+    long_parts = review_parts(document.sections[-1], max_section_chars=DEFAULT_MAX_SECTION_CHARS)
+    assert len(long_parts) >= 2, "the long section must need several prompts"
+    backend.fake.set_scenario(quoting_scenario(document))
+
+    backend.fake.reset()
+    direct = asyncio.run(review_all(reviewer(backend.fake.endpoint_url, MemoryHealth()), document, framework))
+    direct_bodies = request_bodies(backend)
+
+    backend.fake.reset()
+    settings = BackendSettings(url=backend.url, token=backend.token())
+    via_backend = asyncio.run(review_all(BackendReviewer(settings), document, framework))
+    backend_bodies = request_bodies(backend)
+
+    reviewed = [s for s in document.sections if not s.is_empty]
+    assert len(direct_bodies) == len(reviewed) - 1 + len(long_parts)
+    assert backend_bodies == direct_bodies
+    assert len(direct) == 2 * len(direct_bodies)
+    assert any(f.anchor is not None for f in direct), "the quoting finding must anchor somewhere"
+    assert comparable(via_backend) == comparable(direct)
