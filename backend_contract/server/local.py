@@ -64,6 +64,7 @@ class LocalBackend:
         self.redis_process: subprocess.Popen[bytes] | None = None
         self.api: subprocess.Popen[bytes] | None = None
         self.workers: list[subprocess.Popen[bytes]] = []
+        self._worker_names: dict[int, str] = {}  # pid → Celery node name (before the @host)
         self.worker_threads = worker_threads
         self.api_workers = api_workers
         self._extra_env = dict(env or {})
@@ -128,13 +129,21 @@ class LocalBackend:
         self.api = self._spawn("api", argv)
 
     def start_worker(self) -> subprocess.Popen[bytes]:
-        name = f"worker{len(self.workers) + 1}-{os.getpid()}@%h"
+        node = f"worker{len(self._worker_names) + 1}-{os.getpid()}"
         argv = [sys.executable, "-m", "celery", "-A", "backend_contract.server.celery_app"]
-        argv += ["worker", "-P", "threads", "-c", str(self.worker_threads), "-n", name]
+        argv += ["worker", "-P", "threads", "-c", str(self.worker_threads), "-n", f"{node}@%h"]
         argv += ["--without-gossip", "--without-mingle", "--loglevel", "INFO"]
-        process = self._spawn(f"worker{len(self.workers) + 1}", argv)
+        process = self._spawn(node.split("-")[0], argv)
         self.workers.append(process)
+        self._worker_names[process.pid] = node
         return process
+
+    def worker_named(self, worker: str) -> subprocess.Popen[bytes]:
+        """The worker process a job record names (its Celery node name)."""
+        for process in self.workers:
+            if worker.startswith(self._worker_names[process.pid] + "@"):
+                return process
+        raise KeyError(worker)
 
     def wait_ready(self, timeout: float = 60.0, *, workers: int = 1) -> None:
         """Until /v1/health says ready with at least ``workers`` workers."""

@@ -29,7 +29,7 @@ from backend_contract.server.state import ServerState
 
 log = logging.getLogger("aiprism.worker")
 
-LEASE_S = 15
+LEASE_S = 6  # renewed every 0.5 s while the job runs
 HEARTBEAT_S = 5.0
 CHAT_STREAM_TTL_S = 900
 
