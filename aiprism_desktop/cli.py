@@ -11,6 +11,7 @@
     aiprism models                      the Bedrock model chain and each model's state
     aiprism doctor                      versions, paths, keyring, providers
     aiprism outbox [--run]              requests queued while the provider was unreachable
+    aiprism sync FILE.docx              send the review's decisions to the team backend
     aiprism config list|get|set|unset   non-secret settings
     aiprism credentials status|set-keys|set-api-key|set-backend-token|delete|test
 
@@ -62,6 +63,7 @@ COMMANDS: dict[str, str] = {
     "config": "config_cmd:run_config",
     "credentials": "config_cmd:run_credentials",
     "outbox": "outbox_cmd:run_outbox",
+    "sync": "sync_cmd:run_sync",
 }
 
 
@@ -143,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     enable = commands.add_parser("enable-model", help="re-enable a disabled model of the chain")
     enable.add_argument("model", help="the model key shown by `aiprism models`")
     commands.add_parser("doctor", help="versions, paths, keyring backend, reachable providers")
+    sync = commands.add_parser("sync", help="send a review's decisions to the team backend")
+    sync.add_argument("file", type=Path)
+    sync.add_argument("--backend-url", default=None, metavar="URL")
     outbox = commands.add_parser("outbox", help="requests queued while the provider was offline")
     outbox.add_argument("--run", action="store_true", help="run them now if the provider is back")
 

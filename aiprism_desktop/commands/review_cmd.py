@@ -73,6 +73,10 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
         args.out, reports=args.report, tracked_changes=args.tracked_changes
     )
     _print_result(args, session, result, run)
+    if (args.provider or services.settings["review.provider"]) == "backend":
+        from aiprism_desktop.commands.sync_cmd import sync_after_review
+
+        await sync_after_review(services, document.sha256)
     if run.failed or run.queued:
         fail(_unfinished_message(run))
         return ExitCode.PROVIDER

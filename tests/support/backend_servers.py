@@ -102,7 +102,9 @@ def backend_session(
 ) -> Iterator[RunningBackend]:
     """One backend for the whole session (started on first use)."""
     if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is not installed: ./test installs it (apt-get install redis-server)")
+        pytest.fail(
+            "redis-server is not installed: ./test installs it (apt-get install redis-server)"
+        )
     home = tmp_path_factory.mktemp("backend-home")
     server = LocalBackend(
         env=backend_environment(session_fake_bedrock.endpoint_url, home),

@@ -269,6 +269,10 @@ class BackendReviewer:
             f"run `python -m backend_contract.server.admin models enable {key}`."
         )
 
+    async def sync_events(self, review_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Send a review's findings and decision events (``app.backend_sync``)."""
+        return await self._client.sync_events(review_id, body)
+
     async def aclose(self) -> None:
         if self._closed:
             return

@@ -54,7 +54,9 @@ def quoting_scenario(document: Document) -> dict[str, Any]:
     return scenario({key: [answer] for key in KEYS})
 
 
-async def review_all(reviewer_: Reviewer, document: Document, framework: Framework) -> list[Finding]:
+async def review_all(
+    reviewer_: Reviewer, document: Document, framework: Framework
+) -> list[Finding]:
     engine = ReviewEngine(reviewer_, framework, concurrency=4)
     found: list[Finding] = []
 
@@ -72,9 +74,7 @@ async def review_all(reviewer_: Reviewer, document: Document, framework: Framewo
 
 
 def request_bodies(backend: RunningBackend) -> list[str]:
-    return sorted(
-        json.dumps(r.body, sort_keys=True) for r in backend.fake.requests_for("converse")
-    )
+    return sorted(json.dumps(r.body, sort_keys=True) for r in backend.fake.requests_for("converse"))
 
 
 def comparable(findings: list[Finding]) -> list[Finding]:
@@ -91,7 +91,9 @@ def test_backend_sends_the_desktop_prompt_and_returns_the_desktop_findings(
     backend.fake.set_scenario(quoting_scenario(document))
 
     backend.fake.reset()
-    direct = asyncio.run(review_all(reviewer(backend.fake.endpoint_url, MemoryHealth()), document, framework))
+    direct = asyncio.run(
+        review_all(reviewer(backend.fake.endpoint_url, MemoryHealth()), document, framework)
+    )
     direct_bodies = request_bodies(backend)
 
     backend.fake.reset()
