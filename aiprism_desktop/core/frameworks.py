@@ -7,6 +7,7 @@ the file and the problem while the built-ins still load.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -253,6 +254,7 @@ def load_frameworks(
     return catalog.frameworks
 
 
+@functools.lru_cache(maxsize=4096)  # built for every point of every prompt: compile each once
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     # Word-start match, so "action" also matches "Actions" but "act" does not match "impact".
     words = r"\s+".join(re.escape(w) for w in keyword.split())

@@ -104,7 +104,7 @@ class LocalBackend:
         self.redis_port = self.redis_port or free_port()
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         argv = [binary, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", ""]
-        argv += ["--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.data_dir)]
+        argv += ["--appendonly", "yes", "--appendfsync", "everysec", "--dir", str(self.data_dir)]
         self.redis_process = self._spawn("redis", argv)
         deadline = time.monotonic() + 10
         while not _redis_answers(self.redis_url):
