@@ -78,7 +78,8 @@ def test_a_job_whose_worker_is_killed_completes_on_another(
     assert done["status"] == "succeeded", done["error"]
     assert done["model"] == KEYS[0]
     finisher = resilient.redis().hget(resilient.keys.job(job["id"]), "worker") or ""
-    assert finisher and finisher != owner, "another worker must have finished it"
+    assert finisher, "the job names no worker"
+    assert finisher != owner, "another worker must have finished it"
     resilient.server.workers.remove(victim)
     resilient.server.start_worker()  # back to two workers for the next tests
 
@@ -96,7 +97,8 @@ def test_a_client_that_goes_away_gets_its_result_later(
     with httpx.Client(base_url=resilient.url, headers=headers, timeout=30) as later:
         result = later.get(f"/v1/analyses/{job['id']}").json()
     assert result["status"] == "succeeded"
-    assert result["findings"] and result["findings"][0]["description"] == f"finding by {KEYS[0]}"
+    assert result["findings"]
+    assert result["findings"][0]["description"] == f"finding by {KEYS[0]}"
 
 
 def test_redis_down_means_not_ready_and_503_then_full_recovery(
