@@ -21,7 +21,7 @@ from tests.fakes.fake_bedrock import FakeBedrock
 from tests.support.backend_servers import RunningBackend, backend_environment, default_scenario
 from tests.support.bedrock_harness import KEYS, answer_by, scenario
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backend]
 
 
 @pytest.fixture(scope="module")

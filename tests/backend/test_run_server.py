@@ -15,7 +15,7 @@ import pytest
 
 from backend_contract.server.local import free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backend]
 
 ROOT = Path(__file__).resolve().parents[2]
 
