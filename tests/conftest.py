@@ -16,6 +16,7 @@ import pytest
 # (redis-server, gunicorn, Celery), usable by every test package.
 pytest_plugins = ["tests.support.aws_servers", "tests.support.backend_servers"]
 
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that use the real team backend are marked ``backend`` (./test runs them in a
     process of their own, beside the rest: they mostly wait on servers)."""

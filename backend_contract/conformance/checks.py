@@ -221,12 +221,12 @@ def check_cancel(ctx: Context) -> str:
 
 
 def sse_events(response: httpx.Response) -> Iterator[tuple[str, str]]:
-    kind, data = "message", []
+    kind, data = "message", list[str]()
     for line in response.iter_lines():
         if not line:
             if data:
                 yield kind, "\n".join(data)
-            kind, data = "message", []
+            kind, data = "message", list[str]()
         elif line.startswith("event:"):
             kind = line[6:].strip()
         elif line.startswith("data:"):

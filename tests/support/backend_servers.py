@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import redis
 
-from backend_contract.server.keys import Keys
+from backend_contract.server.keys import Keys, StrRedis
 from backend_contract.server.local import LocalBackend
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.support.bedrock_harness import KEYS, answer_by, scenario
@@ -71,7 +71,7 @@ class RunningBackend:
     def token(self, team: str | None = None) -> str:
         return self.server.create_token(team or f"team-{uuid.uuid4().hex[:10]}")
 
-    def redis(self) -> redis.Redis:
+    def redis(self) -> StrRedis:
         return redis.Redis.from_url(self.server.redis_url, decode_responses=True)
 
     def reset_model_health(self) -> None:
