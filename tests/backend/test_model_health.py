@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 
 def run_job(client: httpx.Client) -> dict[str, Any]:
-    job = client.post("/v1/analyses", json=sample_request("hawkeye")).json()
+    job: dict[str, Any] = client.post("/v1/analyses", json=sample_request("hawkeye")).json()
     for _ in range(20):
         job = client.get(f"/v1/analyses/{job['id']}", params={"wait": 5}).json()
         if job["status"] != "queued" and job["status"] != "running":
