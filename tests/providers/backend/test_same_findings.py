@@ -1,4 +1,5 @@
-"""Same section and options → same prompt and same findings, from the desktop or the backend.
+"""Same section and options → same prompt and same findings (and the same chat prompt), from the
+desktop or the backend.
 
 The desktop reviews a document with Bedrock directly (the fake Bedrock, real boto3); then with
 the ``backend`` provider, whose workers call the same fake Bedrock. The fake records every
@@ -24,7 +25,7 @@ from aiprism_desktop.core.findings import Finding
 from aiprism_desktop.core.frameworks import Framework, load_frameworks
 from aiprism_desktop.core.ooxml.reader import read_document
 from aiprism_desktop.core.prompts import DEFAULT_MAX_SECTION_CHARS, review_parts
-from aiprism_desktop.core.reviewer import Reviewer
+from aiprism_desktop.core.reviewer import ChatMessage, ChatRequest, Reviewer
 from aiprism_desktop.providers.backend.reviewer import BackendReviewer
 from aiprism_desktop.providers.backend.settings import BackendSettings
 from tests.fakes.synthetic import make_section
@@ -107,3 +108,39 @@ def test_backend_sends_the_desktop_prompt_and_returns_the_desktop_findings(
     assert len(direct) == 2 * len(direct_bodies)
     assert any(f.anchor is not None for f in direct), "the quoting finding must anchor somewhere"
     assert comparable(via_backend) == comparable(direct)
+
+
+async def ask(reviewer_: Reviewer, request: ChatRequest) -> str:
+    try:
+        return "".join([e.text async for e in reviewer_.chat(request) if e.kind == "delta"])
+    finally:
+        await reviewer_.aclose()
+
+
+def test_backend_chat_sends_the_desktop_chat_prompt(backend: RunningBackend) -> None:
+    document = read_document(sample_path())
+    framework = load_frameworks(None)["hawkeye"]
+    section = next(s for s in document.sections if not s.is_empty)
+    request = ChatRequest(
+        document,
+        "Is the root cause systemic?",
+        framework,
+        section_id=section.id,
+        selected_text=section.blocks[-1].text[:40],
+        history=(ChatMessage("user", "Who wrote this?"), ChatMessage("assistant", "The analyst.")),
+    )
+    backend.fake.reset()
+    direct = asyncio.run(ask(reviewer(backend.fake.endpoint_url, MemoryHealth()), request))
+    direct_bodies = [
+        json.dumps(r.body, sort_keys=True) for r in backend.fake.requests_for("converse-stream")
+    ]
+    backend.fake.reset()
+    settings = BackendSettings(url=backend.url, token=backend.token())
+    via_backend = asyncio.run(ask(BackendReviewer(settings), request))
+    backend_bodies = [
+        json.dumps(r.body, sort_keys=True) for r in backend.fake.requests_for("converse-stream")
+    ]
+    assert len(direct_bodies) == 1
+    assert backend_bodies == direct_bodies
+    assert via_backend == direct
+    assert direct.strip()
