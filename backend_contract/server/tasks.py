@@ -17,6 +17,7 @@ import threading
 import time
 from typing import Any
 
+import redis
 from celery import Task, signals
 
 from backend_contract.server.analysis import decode_request, run_analysis
@@ -32,6 +33,7 @@ log = logging.getLogger("aiprism.worker")
 LEASE_S = 6  # renewed every 0.5 s while the job runs
 HEARTBEAT_S = 5.0
 CHAT_STREAM_TTL_S = 900
+FINISH_RETRY_S = 120.0
 
 _state: ServerState | None = None
 _state_lock = threading.Lock()
@@ -128,26 +130,29 @@ def _run_job(state: ServerState, job_id: str, lease: str) -> None:
         try:
             outcome = future.result(timeout=0.5)
         except concurrent.futures.TimeoutError:
-            state.redis.expire(lease, LEASE_S)
-            if state.redis.hget(state.keys.job(job_id), "status") == "cancelled":
+            if time.monotonic() > deadline:
+                future.cancel()
+                limit = state.config.job_time_limit_s
+                message = f"The analysis took longer than {limit} s."
+                _finish(
+                    state,
+                    job_id,
+                    team,
+                    "failed",
+                    {},
+                    {"code": "JOB_TIME_LIMIT", "message": message},
+                )
+                return
+            try:
+                state.redis.expire(lease, LEASE_S)
+                cancelled = state.redis.hget(state.keys.job(job_id), "status") == "cancelled"
+            except redis.exceptions.RedisError:
+                continue  # Redis is restarting: keep working, look again in half a second
+            if cancelled:
                 future.cancel()
                 log.info("analysis cancelled", extra={"job": job_id, "team": team})
                 return
-            if time.monotonic() > deadline:
-                future.cancel()
-                state.jobs.finish(
-                    job_id,
-                    "failed",
-                    error={
-                        "code": "JOB_TIME_LIMIT",
-                        "message": "The analysis took longer than "
-                        f"{state.config.job_time_limit_s} s.",
-                    },
-                )
-                state.limits.release_slot(team, job_id)
-                return
-    state.jobs.finish(job_id, outcome.status, result=outcome.result, error=outcome.error)
-    state.limits.release_slot(team, job_id)
+    _finish(state, job_id, team, outcome.status, outcome.result, outcome.error)
     log.info(
         "analysis ended",
         extra={
@@ -160,6 +165,27 @@ def _run_job(state: ServerState, job_id: str, lease: str) -> None:
             "ms": round((time.monotonic() - started) * 1000),
         },
     )
+
+
+def _finish(
+    state: ServerState,
+    job_id: str,
+    team: str,
+    status: str,
+    result: dict[str, Any],
+    error: dict[str, str] | None,
+) -> None:
+    """Record the outcome, riding out a Redis restart (the client is waiting for it)."""
+    deadline = time.monotonic() + FINISH_RETRY_S
+    while True:
+        try:
+            state.jobs.finish(job_id, status, result=result, error=error)
+            state.limits.release_slot(team, job_id)
+            return
+        except redis.exceptions.RedisError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
 
 
 # A chat answer streamed halfway cannot be resumed on another worker, so chat messages are

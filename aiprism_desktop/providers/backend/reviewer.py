@@ -141,7 +141,13 @@ class BackendReviewer:
     async def _until_ended(self, job: dict[str, Any], wait: float) -> dict[str, Any]:
         """Long-poll until the job ends; ride out a short outage (the job goes on meanwhile)."""
         outage_since: float | None = None
+        give_up = time.monotonic() + self.settings.job_deadline_s
         while job["status"] not in TERMINAL:
+            if time.monotonic() > give_up:
+                raise BackendError(
+                    "The team backend did not finish the analysis in time.",
+                    backend_code="JOB_DEADLINE",
+                )
             try:
                 job = await self._client.job(job["id"], wait)
                 outage_since = None

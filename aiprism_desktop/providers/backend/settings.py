@@ -22,6 +22,9 @@ class BackendSettings:
     # How long a job poll keeps trying while the backend is unreachable before the section is
     # handed to the outbox (the job goes on; asking again later fetches its result).
     outage_budget_s: float = 30.0
+    # A job still unfinished after this is given up on (the server's own time limit is shorter;
+    # this only guards against a job a broken deployment never ends).
+    job_deadline_s: float = 3600.0
 
     def __post_init__(self) -> None:
         check_backend_url(self.url)
