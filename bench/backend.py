@@ -119,7 +119,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             Path(home),
             AIPRISM_MAX_ACTIVE_JOBS="10000",
             AIPRISM_ANALYSES_PER_MINUTE="100000",
-            AIPRISM_LOG_LEVEL="WARNING",
         )
         print(f"{JOBS} jobs, model latency {LATENCY_S:g} s, one worker process")
         print("threads  ideal s   wall s min/median/max     ratio min/median/max")

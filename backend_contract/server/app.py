@@ -24,6 +24,7 @@ from backend_contract.server.state import ServerState
 
 log = logging.getLogger("aiprism.server")
 
+_ROUTINE = frozenset(("/v1/health", "/v1/health/live", "/v1/analyses/<job_id>"))
 _HTTP_CODES = {
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
@@ -100,7 +101,10 @@ def create_app(
     def access_log(response: Response) -> Response:
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
-        log.info(
+        # Health checks and job polls are the bulk of the traffic: DEBUG when they succeed.
+        routine = request.method == "GET" and response.status_code == 200 and rule in _ROUTINE
+        log.log(
+            logging.DEBUG if routine else logging.INFO,
             "request",
             extra={
                 "method": request.method,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -12,10 +13,29 @@ from aiprism_desktop import __version__
 from aiprism_desktop.core.prompts import CHAT_PROMPT_VERSION, PROMPT_VERSION
 from aiprism_desktop.core.reviewer import ModelControl
 from backend_contract.server.app import authenticate, state
+from backend_contract.server.state import ServerState
 
 meta = Blueprint("meta", __name__)
 
 WORKER_FRESH_S = 20.0  # a worker that has not reported in for this long counts as gone
+HEALTH_CACHE_S = 0.5  # load balancers and desktops poll health: one Redis call per half second
+
+_last_count: tuple[float, int] = (0.0, 0)
+_count_lock = threading.Lock()
+
+
+def _workers_alive(server: ServerState) -> int:
+    """Workers that reported in recently (RedisError when Redis is down)."""
+    global _last_count
+    now = time.monotonic()
+    with _count_lock:
+        at, count = _last_count
+    if now - at < HEALTH_CACHE_S:
+        return count
+    count = int(server.redis.zcount(server.keys.workers(), time.time() - WORKER_FRESH_S, "+inf"))
+    with _count_lock:
+        _last_count = (now, count)
+    return count
 
 
 @meta.get("/v1/health/live")
@@ -28,8 +48,7 @@ def health() -> tuple[Response, int, dict[str, str]] | tuple[Response, int]:
     server = state()
     body: dict[str, Any] = {"live": True, "version": __version__, "workers": 0}
     try:
-        workers = server.redis.zcount(server.keys.workers(), time.time() - WORKER_FRESH_S, "+inf")
-        body.update(store="ok", workers=int(workers))
+        body.update(store="ok", workers=_workers_alive(server))
     except redis.exceptions.RedisError:
         body.update(store="unreachable", detail="The job store (Redis) cannot be reached.")
     ready = body["store"] == "ok" and body["workers"] > 0

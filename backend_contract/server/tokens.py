@@ -10,6 +10,8 @@ import hashlib
 import json
 import re
 import secrets
+import threading
+import time
 from dataclasses import asdict, dataclass
 
 from aiprism_desktop.core.findings import utc_now
@@ -32,11 +34,18 @@ def token_hash(token: str) -> str:
 
 
 class TokenStore:
-    """Hashed tokens in a Redis hash."""
+    """Hashed tokens in a Redis hash.
 
-    def __init__(self, client: StrRedis, keys: Keys) -> None:
+    Lookups are remembered for ``cache_s`` seconds per process (every poll is authenticated;
+    this saves a Redis round trip each time), so a revoked token stops working within that.
+    """
+
+    def __init__(self, client: StrRedis, keys: Keys, *, cache_s: float = 2.0) -> None:
         self._redis = client
         self._key = keys.tokens()
+        self._cache_s = cache_s
+        self._cache: dict[str, tuple[float, TokenRecord | None]] = {}
+        self._lock = threading.Lock()
 
     def create(self, team: str, note: str = "") -> tuple[str, TokenRecord]:
         """A new token for ``team``: the token itself (shown once) and its record."""
@@ -53,8 +62,19 @@ class TokenStore:
 
     def lookup(self, token: str) -> TokenRecord | None:
         """The record of a valid token, or None."""
-        raw = self._redis.hget(self._key, token_hash(token))
-        return None if raw is None else TokenRecord(**json.loads(raw))
+        digest = token_hash(token)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(digest)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        raw = self._redis.hget(self._key, digest)
+        record = None if raw is None else TokenRecord(**json.loads(raw))
+        with self._lock:
+            if len(self._cache) > 10_000:  # forged tokens must not grow it without bound
+                self._cache.clear()
+            self._cache[digest] = (now + self._cache_s, record)
+        return record
 
     def list(self) -> list[TokenRecord]:
         records = [TokenRecord(**json.loads(v)) for v in self._redis.hvals(self._key)]
