@@ -1,6 +1,6 @@
 """The Celery tasks: run one analysis job, stream one chat answer; and the worker's heartbeat.
 
-An analysis task holds a lease on its job while it runs (renewed every half second): a message
+An analysis task holds a lease on its job while it runs (renewed every second): a message
 Redis re-delivers because it looks lost while the job is in fact still running elsewhere waits
 for the lease instead of running the job twice; a worker killed mid-job stops renewing, so the
 re-delivered message runs it.
@@ -30,7 +30,8 @@ from backend_contract.server.state import ServerState
 
 log = logging.getLogger("aiprism.worker")
 
-LEASE_S = 6  # renewed every 0.5 s while the job runs
+LEASE_S = 6  # renewed every CHECK_S while the job runs
+CHECK_S = 1.0  # how often a running job renews its lease and looks for a cancel
 HEARTBEAT_S = 5.0
 CHAT_STREAM_TTL_S = 900
 FINISH_RETRY_S = 120.0
@@ -128,7 +129,7 @@ def _run_job(state: ServerState, job_id: str, lease: str) -> None:
     outcome = None
     while outcome is None:
         try:
-            outcome = future.result(timeout=0.5)
+            outcome = future.result(timeout=CHECK_S)
         except concurrent.futures.TimeoutError:
             if time.monotonic() > deadline:
                 future.cancel()
@@ -147,7 +148,7 @@ def _run_job(state: ServerState, job_id: str, lease: str) -> None:
                 state.redis.expire(lease, LEASE_S)
                 cancelled = state.redis.hget(state.keys.job(job_id), "status") == "cancelled"
             except redis.exceptions.RedisError:
-                continue  # Redis is restarting: keep working, look again in half a second
+                continue  # Redis is restarting: keep working, look again in a second
             if cancelled:
                 future.cancel()
                 log.info("analysis cancelled", extra={"job": job_id, "team": team})
