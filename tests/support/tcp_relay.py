@@ -4,34 +4,11 @@ between the desktop and the team backend, for outage tests (the backend itself k
 from __future__ import annotations
 
 import contextlib
-import select
-import socket
 import socketserver
 import threading
 from types import TracebackType
 
-
-class _Relay(socketserver.BaseRequestHandler):
-    server: _RelayServer
-
-    def handle(self) -> None:
-        try:
-            upstream = socket.create_connection(("127.0.0.1", self.server.upstream_port))
-        except OSError:
-            return
-        client: socket.socket = self.request
-        with upstream:
-            sockets = [client, upstream]
-            while not self.server.stopping.is_set():
-                readable, _, _ = select.select(sockets, [], [], 0.2)
-                for sock in readable:
-                    try:
-                        data = sock.recv(65536)
-                    except OSError:
-                        return
-                    if not data:
-                        return
-                    (upstream if sock is client else client).sendall(data)
+from tests.support.tls_proxy import _Relay  # relays bytes both ways, plain or TLS
 
 
 class _RelayServer(socketserver.ThreadingTCPServer):
