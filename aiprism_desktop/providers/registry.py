@@ -68,7 +68,9 @@ async def create_reviewer(
             max_concurrency=max(1, concurrency),
             chain=ChainSettings(allow_global_profiles=allow_global_profiles),
         )
-        return BedrockReviewer(session, health, settings, user_config_dir=config_dir)
+        reviewer = BedrockReviewer(session, health, settings, user_config_dir=config_dir)
+        await reviewer.connect()  # the client now (off the loop), not inside the first call
+        return reviewer
     if name == "backend":
         if backend is None:
             raise ConfigError("The team backend is not configured here.")
