@@ -84,8 +84,8 @@ async def analyze(
     """Review sections of ``document``; each section ends in exactly one outcome event
     (finished, skipped, failed; never queued: a server reports failures to its client).
 
-    ``prompt_builder`` lets the team server review exactly the part of a long section its
-    client asked for (``backend_contract.server.analysis``)."""
+    ``prompt_builder`` lets the team server build the prompts from the outline its client sent
+    (``backend_contract.server.analysis``)."""
     outcomes: dict[str, ev.EngineEvent] = {}
 
     async def collect(event: ev.EngineEvent) -> None:
@@ -96,17 +96,12 @@ async def analyze(
             if result is not None:
                 await result
 
-    cache = cache if cache is not None else MemoryCache()
-    concurrency = reviewer.info.max_concurrency
-    if prompt_builder is None:
-        engine = ReviewEngine(reviewer, framework, cache=cache, concurrency=concurrency)
-    else:
-        engine = ReviewEngine(
-            reviewer,
-            framework,
-            cache=cache,
-            concurrency=concurrency,
-            prompt_builder=prompt_builder,
-        )
+    engine = ReviewEngine(
+        reviewer,
+        framework,
+        cache=cache if cache is not None else MemoryCache(),
+        concurrency=reviewer.info.max_concurrency,
+        prompt_builder=prompt_builder,
+    )
     run = await engine.analyze(document, section_ids, on_event=collect)
     return AnalysisResult(run, outcomes)

@@ -1,8 +1,9 @@
 """One analysis request → the same engine run the desktop would make → the job's result.
 
-The request carries the outline, the section under review (with its blocks) and which part of
-it; the prompt is rebuilt from exactly those, with the desktop's own prompt builders, so the
-model sees what it would have seen from the desktop. The engine then turns the answer into
+The request carries the outline and the section under review (with its blocks); the prompts are
+rebuilt from exactly those with the desktop's own prompt builder, in parts as large as the
+server's models take — the parts the desktop's engine would make with the same provider — so
+the model sees what it would have seen from the desktop. The engine then turns the answers into
 findings with the same ids and anchors.
 """
 
@@ -17,15 +18,13 @@ from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.codec import attempt_to_dict, finding_to_dict
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.document_wire import document_from_wire, section_from_wire, with_section
+from aiprism_desktop.core.engine import PromptBuilder
 from aiprism_desktop.core.errors import DataFormatError
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.prompts import (
-    DEFAULT_MAX_SECTION_CHARS,
     PROMPT_VERSION,
     Prompt,
-    build_review_prompt,
     build_review_prompts,
-    review_parts,
 )
 from aiprism_desktop.core.reviewer import Reviewer
 from backend_contract.server.problems import Problem
@@ -38,25 +37,27 @@ class AnalysisInput:
     outline: Document  # as the desktop's document: titles and levels of every section
     section: Section  # the section (or half of one) under review, with its blocks
     framework: Framework
-    part: int
 
     @property
     def document(self) -> Document:
         """The outline with the section under review in its place (what the engine reviews)."""
         return with_section(self.outline, self.section)
 
-    def prompts(
-        self, document: Document, section: Section, framework: Framework
-    ) -> tuple[Prompt, ...]:
-        """The engine's prompt builder: the asked part of the requested section, and every part
-        of any half the engine makes when a model finds it too large."""
-        if section is self.section:
-            return (build_review_prompt(self.outline, section, framework, part=self.part),)
-        return build_review_prompts(self.outline, section, framework)
+    def prompt_builder(self, max_section_chars: int | None) -> PromptBuilder:
+        """The engine's prompt builder: the desktop's, over the outline as the desktop has it
+        (a half the desktop sent keeps the whole section's title there), in parts of at most
+        ``max_section_chars`` (the server's reviewer's limit, as on the desktop)."""
+
+        def build(_: Document, section: Section, framework: Framework) -> tuple[Prompt, ...]:
+            return build_review_prompts(
+                self.outline, section, framework, max_section_chars=max_section_chars
+            )
+
+        return build
 
 
 def decode_request(body: Mapping[str, Any], frameworks: Mapping[str, Framework]) -> AnalysisInput:
-    """Check what the schema cannot (framework, prompt version, section, part): ``Problem(422)``."""
+    """Check what the schema cannot (framework, prompt version, section): ``Problem(422)``."""
     framework = frameworks.get(str(body["framework"]))
     if framework is None:
         raise Problem(
@@ -78,13 +79,7 @@ def decode_request(body: Mapping[str, Any], frameworks: Mapping[str, Framework])
         with_section(outline, section)
     except DataFormatError as error:
         raise Problem(422, "INVALID_SECTION", error.detail or error.message) from None
-    part = int(body.get("part", 0))
-    parts = len(review_parts(section, max_section_chars=DEFAULT_MAX_SECTION_CHARS))
-    if part >= parts:
-        raise Problem(
-            422, "INVALID_SECTION", f"Part {part} does not exist: the section has {parts} part(s)."
-        )
-    return AnalysisInput(outline, section, framework, part)
+    return AnalysisInput(outline, section, framework)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +96,7 @@ async def run_analysis(request: AnalysisInput, reviewer: Reviewer) -> JobOutcome
         request.framework,
         reviewer,
         [request.section.id],
-        prompt_builder=request.prompts,
+        prompt_builder=request.prompt_builder(reviewer.info.max_section_chars),
     )
     event = run.sections.get(request.section.id)
     if isinstance(event, ev.SectionFinished):

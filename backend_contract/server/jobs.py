@@ -56,7 +56,6 @@ class JobStore:
             "updated_at": now,
             "section_id": str(request["section"]["id"]),
             "framework": str(request["framework"]),
-            "part": str(int(request.get("part", 0))),
             "request": json.dumps(request, ensure_ascii=False),
             "body_hash": body_hash,
         }
@@ -185,7 +184,6 @@ def job_view(job: dict[str, str]) -> dict[str, Any]:
         "updated_at": job["updated_at"],
         "section_id": job["section_id"],
         "framework": job["framework"],
-        "part": int(job.get("part", "0")),
         "model": result.get("model"),
         "findings": result.get("findings", []),
         "attempts": result.get("attempts", []),

@@ -152,7 +152,7 @@ def test_idempotency_key_replays_and_refuses_another_body(client: httpx.Client) 
     assert again.headers["Idempotent-Replayed"] == "true"
     other = client.post(
         "/v1/analyses",
-        json={**body, "part": 0, "framework": "nope"},
+        json={**body, "framework": "nope"},
         headers={"Idempotency-Key": "k-1"},
     )
     assert other.status_code == 422  # checked before the key is looked at

@@ -3,18 +3,29 @@ bodies, team statistics, the desktop's URL rule."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from aiprism_desktop.core.codec import finding_from_dict
+from aiprism_desktop.core.document_wire import document_to_wire, section_to_wire
+from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.core.findings import Action, DecisionEvent, Finding, FindingType, Risk
+from aiprism_desktop.core.frameworks import load_frameworks
+from aiprism_desktop.core.prompts import PROMPT_VERSION, Prompt
+from aiprism_desktop.core.reviewer import SectionReviewRequest, SectionReviewResult
 from aiprism_desktop.providers.backend.settings import check_backend_url
 from backend_contract.contract import openapi, schema_errors
+from backend_contract.server.analysis import decode_request, run_analysis
 from backend_contract.server.config import ENVIRONMENT, ConfigurationError, load_config
 from backend_contract.server.problems import Problem
 from backend_contract.server.stats import StoredReview, team_stats
+from tests.fakes.scripted_provider import ScriptedReviewer
+from tests.fakes.synthetic import make_document
 
 
 def test_configuration_comes_from_the_documented_variables() -> None:
@@ -135,3 +146,40 @@ def test_the_desktop_sends_its_token_only_over_https_or_to_this_machine(url: str
     else:
         with pytest.raises(ConfigError):
             check_backend_url(url)
+
+
+class RecordingReviewer(ScriptedReviewer):
+    """A scripted reviewer with small parts that remembers every prompt it was sent."""
+
+    def __init__(self) -> None:
+        super().__init__(max_section_chars=600)
+        self.prompts: list[Prompt] = []
+
+    async def review_section(self, request: SectionReviewRequest) -> SectionReviewResult:
+        self.prompts.append(request.prompt)
+        return await super().review_section(request)
+
+
+def test_the_server_builds_the_desktop_parts_of_a_long_section() -> None:
+    document = make_document(sections=3, paragraphs_per_section=30)
+    framework = load_frameworks(None)["hawkeye"]
+    section = document.sections[1]
+    desktop = RecordingReviewer()
+    engine = ReviewEngine(desktop, framework)
+    expected = asyncio.run(engine.review_section(document, section)).findings
+    assert len(desktop.prompts) > 2, "the section must need several parts"
+
+    body = {
+        "framework": "hawkeye",
+        "prompt_version": PROMPT_VERSION,
+        "document": document_to_wire(document, blocks_of=()),
+        "section": section_to_wire(section),
+    }
+    server = RecordingReviewer()
+    outcome = asyncio.run(run_analysis(decode_request(body, {"hawkeye": framework}), server))
+    assert server.prompts == desktop.prompts
+    assert outcome.status == "succeeded"
+    found = [finding_from_dict(f) for f in outcome.result["findings"]]
+    assert [replace(f, created_at="") for f in found] == [
+        replace(f, created_at="") for f in expected
+    ]

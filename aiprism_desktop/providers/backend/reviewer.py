@@ -1,8 +1,9 @@
 """The ``backend`` provider: sections reviewed by the team backend, chat streamed from it.
 
-``review_section`` sends what the desktop's prompt was built from (the outline, the section's
-blocks, the framework, the prompt version and which part of a long section the prompt is), so
-the backend builds the same prompt and returns the same findings; then it long-polls the job.
+``review_section`` sends what the desktop's prompts are built from (the outline, the section's
+blocks, the framework, the prompt version), so the backend builds the same prompts — in the
+parts its models take, as the desktop's engine would — and returns the same findings; then it
+long-polls the job.
 Cancelling the review cancels the job. A backend that cannot be reached raises
 ``ProviderUnavailableError``: the engine queues the section and runs it again once ``health``
 says the backend answers.
@@ -25,7 +26,6 @@ from aiprism_desktop.core.errors import (
     ProviderUnavailableError,
 )
 from aiprism_desktop.core.finding_schema import FindingDraft
-from aiprism_desktop.core.prompts import build_review_prompts
 from aiprism_desktop.core.reviewer import (
     Attempt,
     AttemptStarted,
@@ -67,18 +67,6 @@ def draft_of(finding: dict[str, Any]) -> FindingDraft:
     )
 
 
-def _prompt_part(request: SectionReviewRequest) -> int:
-    """Which part of the section the request's prompt is (long sections are several prompts)."""
-    parts = build_review_prompts(request.document, request.section, request.framework)
-    for index, prompt in enumerate(parts):
-        if prompt == request.prompt:
-            return index
-    raise ConfigError(
-        "The team backend can only review prompts built by this version's prompt builder.",
-        detail=f"section {request.section.id}: no part matches the request's prompt",
-    )
-
-
 class BackendReviewer:
     """Reviewer and ModelControl over a team backend."""
 
@@ -99,6 +87,9 @@ class BackendReviewer:
             # The backend may run the offline rules, whose findings depend on other sections:
             # the desktop's cache must key on the whole document to stay correct either way.
             document_scoped=True,
+            # Whole sections: the backend splits a long one into the parts its own models
+            # take, exactly as the desktop's engine would with the same provider.
+            max_section_chars=None,
         )
 
     @property
@@ -121,7 +112,6 @@ class BackendReviewer:
             "prompt_version": request.prompt.version,
             "document": document_to_wire(request.document, blocks_of=None if scoped else ()),
             "section": section_to_wire(request.section),
-            "part": _prompt_part(request),
         }
         if request.on_attempt is not None:
             request.on_attempt(AttemptStarted(PROVIDER_NAME, "Team backend"))
