@@ -11,8 +11,9 @@
     aiprism models                      the Bedrock model chain and each model's state
     aiprism doctor                      versions, paths, keyring, providers
     aiprism outbox [--run]              requests queued while the provider was unreachable
+    aiprism sync FILE.docx              send the review's decisions to the team backend
     aiprism config list|get|set|unset   non-secret settings
-    aiprism credentials status|set-keys|set-api-key|delete|test
+    aiprism credentials status|set-keys|set-api-key|set-backend-token|delete|test
 
 Progress goes to stderr; results to stdout (``--json`` for machine-readable output). Exit codes
 are distinct per failure class (see ``ExitCode``).
@@ -63,6 +64,7 @@ COMMANDS: dict[str, str] = {
     "config": "config_cmd:run_config",
     "credentials": "config_cmd:run_credentials",
     "outbox": "outbox_cmd:run_outbox",
+    "sync": "sync_cmd:run_sync",
 }
 
 
@@ -144,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     enable = commands.add_parser("enable-model", help="re-enable a disabled model of the chain")
     enable.add_argument("model", help="the model key shown by `aiprism models`")
     commands.add_parser("doctor", help="versions, paths, keyring backend, reachable providers")
+    sync = commands.add_parser("sync", help="send a review's decisions to the team backend")
+    sync.add_argument("file", type=Path)
+    sync.add_argument("--backend-url", default=None, metavar="URL")
     outbox = commands.add_parser("outbox", help="requests queued while the provider was offline")
     outbox.add_argument("--run", action="store_true", help="run them now if the provider is back")
 
@@ -157,13 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     config_set.add_argument("value")
 
     credentials = commands.add_parser(
-        "credentials", help="AWS credentials in the OS keyring (read from a hidden prompt)"
+        "credentials",
+        help="AWS credentials and the team backend token in the OS keyring (hidden prompt)",
     )
     credential_actions = credentials.add_subparsers(dest="credentials_action", required=True)
     credential_actions.add_parser("status", help="which credentials are saved, and where")
     for action, text in (
         ("set-keys", "save an access key (+ optional session token) and use it"),
         ("set-api-key", "save a Bedrock API key and use it"),
+        ("set-backend-token", "save the team backend's token"),
     ):
         secret = credential_actions.add_parser(action, help=text)
         secret.add_argument(
@@ -205,6 +212,12 @@ def _add_provider_options(parser: argparse.ArgumentParser) -> None:
         type=_positive_int,
         default=None,
         help="most model calls at once (≥ 1; default 8, lowered by itself when throttled)",
+    )
+    parser.add_argument(
+        "--backend-url",
+        default=None,
+        metavar="URL",
+        help="the team backend to use for this command (default: the backend.url setting)",
     )
 
 

@@ -12,8 +12,18 @@ import keyring
 import keyring.backend
 import pytest
 
-# Fixtures of the loopback AWS stand-ins (fake Bedrock, moto S3), usable by every test package.
-pytest_plugins = ["tests.support.aws_servers"]
+# Fixtures of the loopback AWS stand-ins (fake Bedrock, moto S3) and of the real team backend
+# (redis-server, gunicorn, Celery), usable by every test package.
+pytest_plugins = ["tests.support.aws_servers", "tests.support.backend_servers"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the real team backend are marked ``backend`` (./test runs them in a
+    process of their own, beside the rest: they mostly wait on servers)."""
+    for item in items:
+        if "backend_session" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.backend)
+
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

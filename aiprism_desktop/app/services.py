@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ from aiprism_desktop.store.store import Store
 
 if TYPE_CHECKING:
     import boto3
+
+    from aiprism_desktop.providers.backend.settings import BackendSettings
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +216,19 @@ class AppServices:
             session_factory=lambda: self.aws_session(region=spec.region),
             concurrency=spec.concurrency,
             allow_global_profiles=self.settings.allow_global_profiles,
+            backend=lambda: self.backend_settings(spec.concurrency),
+        )
+
+    async def backend_settings(self, concurrency: int) -> BackendSettings:
+        """The team backend's URL (settings) and token (``AIPRISM_BACKEND_TOKEN`` for scripts
+        and CI, else the keyring); ``ConfigError`` when either is missing."""
+        from aiprism_desktop.providers.backend.settings import TOKEN_ENV, BackendSettings
+
+        token = os.environ.get(TOKEN_ENV, "").strip()
+        if not token:
+            token = await self.credentials.aload_backend_token() or ""
+        return BackendSettings(
+            url=str(self.settings["backend.url"]), token=token, concurrency=concurrency
         )
 
     def engine(

@@ -38,7 +38,15 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "Reviewer",
         "Who reviews: offline rules, Claude on Bedrock, or the team backend.",
-        choices=("offline", "bedrock"),
+        choices=("offline", "bedrock", "backend"),
+    ),
+    Setting(
+        "backend.url",
+        "",
+        str,
+        "Team backend URL",
+        "Where the team backend answers, e.g. https://aiprism.example.com (the token is kept in "
+        "the OS keyring: `aiprism credentials set-backend-token`).",
     ),
     Setting("review.framework", "hawkeye", str, "Framework", "Checklist framework id."),
     Setting(

@@ -19,7 +19,7 @@ from aiprism_desktop.app.memory_ports import MemoryCache, MemoryHealth
 from aiprism_desktop.aws.settings import AwsSettings
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.document import Document
-from aiprism_desktop.core.engine import ReviewEngine
+from aiprism_desktop.core.engine import PromptBuilder, ReviewEngine
 from aiprism_desktop.core.engine_events import EventSink
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.ports import ModelHealthRepository, ReviewCache
@@ -79,9 +79,13 @@ async def analyze(
     *,
     cache: ReviewCache | None = None,
     on_event: EventSink | None = None,
+    prompt_builder: PromptBuilder | None = None,
 ) -> AnalysisResult:
     """Review sections of ``document``; each section ends in exactly one outcome event
-    (finished, skipped, failed; never queued: a server reports failures to its client)."""
+    (finished, skipped, failed; never queued: a server reports failures to its client).
+
+    ``prompt_builder`` lets the team server build the prompts from the outline its client sent
+    (``backend_contract.server.analysis``)."""
     outcomes: dict[str, ev.EngineEvent] = {}
 
     async def collect(event: ev.EngineEvent) -> None:
@@ -97,6 +101,7 @@ async def analyze(
         framework,
         cache=cache if cache is not None else MemoryCache(),
         concurrency=reviewer.info.max_concurrency,
+        prompt_builder=prompt_builder,
     )
     run = await engine.analyze(document, section_ids, on_event=collect)
     return AnalysisResult(run, outcomes)

@@ -7,13 +7,20 @@ import sys
 
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.app.session import ReviewSession
-from aiprism_desktop.commands.common import ExitCode, UsageError, info, pick_section
+from aiprism_desktop.commands.common import (
+    ExitCode,
+    UsageError,
+    info,
+    pick_section,
+    use_backend_url,
+)
 
 
 async def run_chat(args: argparse.Namespace, services: AppServices) -> int:
     """Stream the answer to stdout; the question and answer join the document's chat history."""
     if not args.question.strip():
         raise UsageError("The question is empty: write what you want to know about the document.")
+    await use_backend_url(services, args.backend_url)
     session = await ReviewSession.open(services, args.file, framework_id=args.framework)
     section = pick_section(session.document, args.section) if args.section else None
     model = ""

@@ -169,3 +169,11 @@ async def open_session(
         info(f"note: {note}")
     report_damaged_events(session)
     return session
+
+
+async def use_backend_url(services: AppServices, url: str | None) -> None:
+    """``--backend-url``: the team backend for this command only (checked, never stored)."""
+    if url:
+        from aiprism_desktop.providers.backend.settings import check_backend_url
+
+        await services.set_setting("backend.url", check_backend_url(url), session_only=True)

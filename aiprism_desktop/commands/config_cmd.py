@@ -51,7 +51,12 @@ def _read_secret(prompt: str, *, from_stdin: bool) -> str:
     return getpass.getpass(prompt).strip()
 
 
-def _report_saved(outcome: SaveOutcome, what: str) -> int:
+_AWS_INSTEAD = (
+    "use an AWS profile (`aiprism config set aws.auth_method profile`) or environment variables"
+)
+
+
+def _report_saved(outcome: SaveOutcome, what: str, instead: str = _AWS_INSTEAD) -> int:
     """Success only for a secret that was really kept: the command line ends with this
     command, so a session-only secret is gone at once (and the stored sign-in method stays)."""
     if outcome.persisted:
@@ -59,8 +64,7 @@ def _report_saved(outcome: SaveOutcome, what: str) -> int:
         return ExitCode.OK
     raise CredentialsNotKeptError(
         f"{what} NOT saved: {outcome.message} The command line cannot keep it after this "
-        "command ends: use an AWS profile (`aiprism config set aws.auth_method profile`) or "
-        "environment variables instead."
+        f"command ends: {instead} instead."
     )
 
 
@@ -76,6 +80,8 @@ async def run_credentials(args: argparse.Namespace, services: AppServices) -> in
         print(status.message)
         print(f"AWS access key: {keys.masked_id if keys else 'not saved'}")
         print(f"Bedrock API key: {'saved' if api_key else 'not saved'}")
+        backend_token = await credentials.aload_backend_token()
+        print(f"team backend token: {'saved' if backend_token else 'not saved'}")
         print(f"sign-in method: {services.settings['aws.auth_method']}")
         return ExitCode.OK
     if action == "set-keys":
@@ -89,6 +95,12 @@ async def run_credentials(args: argparse.Namespace, services: AppServices) -> in
         if not api_key:
             raise UsageError("No API key given.")
         return _report_saved(await saved.save_bedrock_api_key(services, api_key), "Bedrock API key")
+    if action == "set-backend-token":
+        token = _read_secret("Team backend token: ", from_stdin=args.stdin)
+        if not token:
+            raise UsageError("No token given.")
+        outcome = await saved.save_backend_token(services, token)
+        return _report_saved(outcome, "Team backend token", "set AIPRISM_BACKEND_TOKEN")
     if action == "delete":
         await saved.delete_all(services)
         info("Saved credentials deleted from the keyring.")

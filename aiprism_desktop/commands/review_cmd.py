@@ -22,6 +22,7 @@ from aiprism_desktop.commands.common import (
     info,
     open_session,
     pick_sections,
+    use_backend_url,
 )
 from aiprism_desktop.commands.progress import ProgressPrinter
 from aiprism_desktop.core import engine_events as ev
@@ -38,6 +39,7 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
             entries = read_decisions(args.decisions)
         except DecisionsFileError as error:
             raise DecisionsFileError(f"{error.message} Nothing was analysed or applied.") from None
+    await use_backend_url(services, args.backend_url)
     # The reviewer (boto3, the rule pack) is built while the document is read: both take time.
     reviewer = asyncio.ensure_future(
         services.reviewer(args.provider, region=args.region, concurrency=args.concurrency)
@@ -81,6 +83,10 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
         args.out, reports=args.report, tracked_changes=args.tracked_changes
     )
     _print_result(args, session, result, run)
+    if (args.provider or services.settings["review.provider"]) == "backend":
+        from aiprism_desktop.commands.sync_cmd import sync_after_review
+
+        await sync_after_review(services, document.sha256)
     if run.failed or run.queued:
         fail(_unfinished_message(run))
         return ExitCode.PROVIDER

@@ -16,7 +16,9 @@ from aiprism_desktop.core.reviewer import Reviewer
 if TYPE_CHECKING:
     import boto3
 
-PROVIDERS: Final = ("offline", "bedrock")
+    from aiprism_desktop.providers.backend.settings import BackendSettings
+
+PROVIDERS: Final = ("offline", "bedrock", "backend")
 
 SessionFactory = Callable[[], Awaitable["boto3.Session"]]
 
@@ -30,8 +32,12 @@ async def create_reviewer(
     session_factory: SessionFactory,
     concurrency: int = 8,
     allow_global_profiles: bool | None = None,
+    backend: Callable[[], Awaitable[BackendSettings]] | None = None,
 ) -> Reviewer:
-    """Build the named provider; ``ConfigError`` when it is unknown or not configured."""
+    """Build the named provider; ``ConfigError`` when it is unknown or not configured.
+
+    ``backend`` supplies the team backend's URL and token (read from settings and the keyring
+    only when that provider is asked for)."""
     # Importing a provider (boto3, the rule pack's modules) and compiling its rules take
     # 100-300 ms: that happens in a worker thread, never on the event loop a window runs on.
     if name == "offline":
@@ -65,4 +71,14 @@ async def create_reviewer(
         reviewer = BedrockReviewer(session, health, settings, user_config_dir=config_dir)
         await reviewer.connect()  # the client now (off the loop), not inside the first call
         return reviewer
+    if name == "backend":
+        if backend is None:
+            raise ConfigError("The team backend is not configured here.")
+        settings_for_backend = await backend()
+        await asyncio.to_thread(
+            importlib.import_module, "aiprism_desktop.providers.backend.reviewer"
+        )
+        from aiprism_desktop.providers.backend.reviewer import BackendReviewer
+
+        return BackendReviewer(settings_for_backend)
     raise ConfigError(f"Unknown provider '{name}'. Choose one of: {', '.join(PROVIDERS)}.")

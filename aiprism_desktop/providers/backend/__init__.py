@@ -1,0 +1,1 @@
+"""The ``backend`` provider: a team backend (``backend_contract/openapi.yaml``) over HTTPS."""

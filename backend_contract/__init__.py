@@ -1,0 +1,1 @@
+"""The team backend: its contract (openapi.yaml), the reference server and the conformance kit."""
