@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     document = Path(args[0]) if args else resources_dir() / "samples" / SAMPLE_NAME
     if has_display() and gui_available():
-        from aiprism_desktop.ui.app import main as gui_main  # type: ignore[import-not-found]
+        from aiprism_desktop.ui.app import main as gui_main
 
         return int(gui_main([str(document)]))
     if not has_display():
