@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiprism_desktop.app.section_status import SectionStatus
 from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.ui import theme as themes
 from aiprism_desktop.ui.actions import ActionRegistry
@@ -66,9 +67,7 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self.command_palette: QDialog | None = None
 
-        self.sections_model = SectionsModel(
-            lambda sid: controller._session().section_status(sid), self.icons.for_status, self
-        )
+        self.sections_model = SectionsModel(self._section_status, self.icons.for_status, self)
         self.findings_model = FindingsModel(
             lambda: controller.session.state if controller.session else None, self
         )
@@ -132,6 +131,10 @@ class MainWindow(QMainWindow):
         self.chat.failed.connect(self.show_error)
         self.apply_theme(theme)
         self.set_document_actions(False)
+
+    def _section_status(self, section_id: str) -> SectionStatus:
+        session = self.controller.session
+        return session.section_status(section_id) if session else SectionStatus("not_analyzed")
 
     # -- theme and layout --------------------------------------------------------------------
     def apply_theme(self, theme: themes.Theme) -> None:

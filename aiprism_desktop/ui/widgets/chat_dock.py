@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from html import escape
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -56,6 +56,7 @@ class ChatDock(QWidget):
         self.question.setAccessibleName("Question")
         self.question.setMaximumHeight(80)
         self.question.setTabChangesFocus(True)
+        self.question.installEventFilter(self)
         self.send = QPushButton("Send")
         self.send.setAccessibleName("Send question")
         self.send.clicked.connect(self.send_question)
@@ -81,13 +82,21 @@ class ChatDock(QWidget):
         self._history_html = ""
         self._set_running(False)
 
-    def keyPressEvent(self, event: Any) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter in the question box sends it (taken before the window's shortcut)."""
+        if watched is self.question and event.type() in (
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.KeyPress,
         ):
-            self.send_question()
-            return
-        super().keyPressEvent(event)
+            key_event = cast(QKeyEvent, event)
+            if key_event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                key_event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
+                event.accept()
+                if event.type() == QEvent.Type.KeyPress:
+                    self.send_question()
+                return True
+        return super().eventFilter(watched, event)
 
     def _set_running(self, running: bool) -> None:
         self.send.setEnabled(not running and self.ask is not None)

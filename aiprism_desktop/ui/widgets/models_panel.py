@@ -90,7 +90,8 @@ class ModelsPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
-        self.task: asyncio.Task[None] | None = None
+        self.task: asyncio.Task[None] | None = None  # the refresh
+        self.enable_task: asyncio.Task[None] | None = None
         self._update_buttons()
 
     def selected(self) -> ModelRow | None:
@@ -139,4 +140,4 @@ class ModelsPanel(QWidget):
                 return
             self.refresh()
 
-        self.task = asyncio.ensure_future(run())
+        self.enable_task = asyncio.ensure_future(run())
