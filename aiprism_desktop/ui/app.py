@@ -24,9 +24,11 @@ from PySide6.QtWidgets import QApplication
 
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.ui import theme as themes
+from aiprism_desktop.ui.commands import install_commands
 from aiprism_desktop.ui.controller import ReviewController
 from aiprism_desktop.ui.icons import icon
 from aiprism_desktop.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+from aiprism_desktop.ui.presenter import ReviewPresenter
 
 log = logging.getLogger(__name__)
 WORKER_THREADS = 8  # parsing, export, keyring, boto3 imports (boto3 calls have their own)
@@ -51,6 +53,14 @@ def application() -> QApplication:
     return app
 
 
+def build_window() -> tuple[MainWindow, ReviewPresenter]:
+    """The window, the presenter that keeps it in step with the review, and its commands."""
+    window = MainWindow(ReviewController(), themes.resolve("system"))
+    presenter = ReviewPresenter(window)
+    install_commands(window)
+    return window, presenter
+
+
 async def open_window(
     document: Path | None = None,
     *,
@@ -62,21 +72,18 @@ async def open_window(
     """Show the window, open the services, then the document (if any). Tests, benchmarks and
     the screenshots use it as ``main`` does."""
     app = application()
-    controller = ReviewController()
-    window = MainWindow(controller, themes.resolve("system"))
+    window, presenter = build_window()
     window.setWindowIcon(icon("sparkles", window.theme.accent))
     window.restore_layout()
     if show:
         window.show()
     hints = QGuiApplication.styleHints()
-    hints.colorSchemeChanged.connect(
-        lambda _scheme: window.presenter._settings_changed(("ui.theme",))
-    )
+    hints.colorSchemeChanged.connect(lambda _scheme: presenter.settings_changed(("ui.theme",)))
     _install_error_hooks(window)
     factory = services or (lambda: AppServices.open(data_dir))
-    await controller.start(factory, watch_interval_s=watch_interval_s)
+    await window.controller.start(factory, watch_interval_s=watch_interval_s)
     if document is not None:
-        task = controller.open_document(document)
+        task = window.controller.open_document(document)
         await asyncio.wait([task])
     del app
     return window

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
@@ -16,10 +15,8 @@ from aiprism_desktop.ui.dialogs.export_dialog import ExportDialog
 from aiprism_desktop.ui.dialogs.finding_dialogs import ReasonDialog, comment_dialog, edit_dialog
 from aiprism_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from aiprism_desktop.ui.dialogs.shortcuts_dialog import ShortcutsDialog
+from aiprism_desktop.ui.main_window import MainWindow
 from aiprism_desktop.ui.widgets.command_palette import CommandPalette
-
-if TYPE_CHECKING:
-    from aiprism_desktop.ui.main_window import MainWindow
 
 COMMANDS = (
     Command("open", "&Open…", "File", "Ctrl+O", "folder-open", "Open a Word document"),
@@ -56,6 +53,8 @@ TOOLBAR = ("open", "analyze_all", "cancel", "undo", "redo", "export", "dashboard
 
 def install_commands(w: MainWindow) -> None:
     """Create every action, the menus and the toolbar of ``w``."""
+    w.registry.apply_icons(w.theme.text)
+    w.theme_changed.connect(lambda theme: w.registry.apply_icons(theme.text))
     c = w.controller
     f = w.findings
 
@@ -102,7 +101,7 @@ def install_commands(w: MainWindow) -> None:
 
     def comment(quote: str | None = None) -> None:
         text = quote if quote is not None else w.section_view.selected_text()
-        section_id = w.presenter.current_section
+        section_id = w.current_section
         if not section_id:
             return
         if not text:
@@ -135,8 +134,8 @@ def install_commands(w: MainWindow) -> None:
             c.revert_all()
 
     def analyze_section() -> None:
-        if w.presenter.current_section:
-            c.analyze([w.presenter.current_section])
+        if w.current_section:
+            c.analyze([w.current_section])
 
     def export() -> None:
         session = c._session()
@@ -238,6 +237,7 @@ def install_commands(w: MainWindow) -> None:
     d.delete_clicked.connect(lambda: with_finding(c.delete_comment))
     w.activity.export_requested.connect(lambda: _export_activity(w))
     w.dashboard.export_requested.connect(lambda: _export_statistics(w))
+    w.set_document_actions(False)
 
 
 def _export_activity(w: MainWindow) -> None:

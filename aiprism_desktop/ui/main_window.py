@@ -1,13 +1,13 @@
-"""The main window: a shell that composes the panels, the docks and the commands. What the
-panels show is kept in step with the review by ``ui.presenter``; what the commands do is one
-verb of the controller each (``ui.commands``)."""
+"""The main window: a shell that composes the panels and the docks. What the panels show is
+kept in step with the review by ``ui.presenter``; the menus, toolbar and shortcuts come from
+``ui.commands`` (``ui.app.build_window`` puts the three together)."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,6 +49,8 @@ LAYOUT_VERSION = 1
 class MainWindow(QMainWindow):
     """Docks: sections (left), findings and chat (right), models and activity (bottom);
     centre: the welcome page, then the section view and the dashboard."""
+
+    theme_changed = Signal(object)  # Theme
 
     def __init__(self, controller: ReviewController, theme: themes.Theme) -> None:
         super().__init__()
@@ -119,37 +121,34 @@ class MainWindow(QMainWindow):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(self.toolbar)
         self.registry = ActionRegistry(self)
-
-        from aiprism_desktop.ui.commands import install_commands
-        from aiprism_desktop.ui.presenter import ReviewPresenter
-
-        self.presenter = ReviewPresenter(self)
-        install_commands(self)
+        self.current_section = ""  # the section the section view shows (set by the presenter)
         self.welcome.open_clicked.connect(self.choose_document)
         self.welcome.recent_chosen.connect(self.open_path)
         controller.runner.failed.connect(self.show_error)
         self.chat.failed.connect(self.show_error)
-        self.apply_theme(theme)
-        self.set_document_actions(False)
+        themes.apply(self._application(), theme)
 
     def _section_status(self, section_id: str) -> SectionStatus:
         session = self.controller.session
         return session.section_status(section_id) if session else SectionStatus("not_analyzed")
 
     # -- theme and layout --------------------------------------------------------------------
+    @staticmethod
+    def _application() -> QApplication:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        return app
+
     def apply_theme(self, theme: themes.Theme) -> None:
         self.theme = theme
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            themes.apply(app, theme)
+        themes.apply(self._application(), theme)
         self.icons.theme = theme
-        self.registry.apply_icons(theme.text)
         self.findings.apply_theme(theme)
         self.status.apply_theme(theme)
         self.section_view.theme = theme
         self.chat.theme = theme
         self.dashboard.theme = theme
-        self.presenter.refresh_all()
+        self.theme_changed.emit(theme)
 
     def restore_layout(self) -> None:
         settings = QSettings(SETTINGS_ORG, SETTINGS_APP)

@@ -5,8 +5,6 @@ follow a moment later, so a keypress is never kept waiting."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, QTimer
 
 from aiprism_desktop.app import events as ev
@@ -16,9 +14,7 @@ from aiprism_desktop.app.insights import activity_rows, decision_timeline, rates
 from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.core.findings import Action, DecisionEvent
 from aiprism_desktop.ui import theme as themes
-
-if TYPE_CHECKING:
-    from aiprism_desktop.ui.main_window import MainWindow
+from aiprism_desktop.ui.main_window import MainWindow
 
 FOLLOW_MS = 40  # the heavier views follow a burst of events after this pause
 
@@ -28,7 +24,6 @@ class ReviewPresenter(QObject):
         super().__init__(window)
         self.w = window
         self.controller = window.controller
-        self.current_section = ""
         self.live: dict[str, LiveAttempts] = {}
         self.model_names: dict[str, str] = {}
         self._dirty_sections: set[str] = set()
@@ -54,21 +49,22 @@ class ReviewPresenter(QObject):
         s.run_finished.connect(self._run_finished)
         s.queue_changed.connect(window.status.set_queue)
         s.model_status_changed.connect(lambda _m: self._refresh_models())
-        s.settings_changed.connect(self._settings_changed)
+        s.settings_changed.connect(self.settings_changed)
         window.navigator.section_selected.connect(self.show_section)
         window.findings.current_changed.connect(self._finding_selected)
         window.section_view.finding_clicked.connect(self.select_finding)
         window.section_view.analyze_requested.connect(
-            lambda: self.current_section and c.analyze([self.current_section])
+            lambda: self.w.current_section and c.analyze([self.w.current_section])
         )
         window.docks["models"].visibilityChanged.connect(self._models_visibility)
         window.tabs.currentChanged.connect(lambda _i: self._refresh_dashboard())
+        window.theme_changed.connect(lambda _theme: self.refresh_all())
         chat = window.chat
         chat.ask = lambda q, where: c.chat(
             q, section_id=where, selection=window.section_view.selected_text()
         )
-        chat.add_finding = lambda fields: c.add_comment(self.current_section, fields)
-        chat.section_id = lambda: self.current_section or None
+        chat.add_finding = lambda fields: c.add_comment(self.w.current_section, fields)
+        chat.section_id = lambda: self.w.current_section or None
         window.models_panel.load = lambda: models_view.models(c._services())
         window.models_panel.enable = lambda key: models_view.enable_model(c._services(), key)
 
@@ -78,7 +74,7 @@ class ReviewPresenter(QObject):
 
     # -- services and documents --------------------------------------------------------------
     def _services_ready(self) -> None:
-        self._settings_changed(("review.provider", "ui.theme"))
+        self.settings_changed(("review.provider", "ui.theme"))
 
         async def recent() -> None:
             self.w.welcome.set_recent(await self.controller.recent_documents())
@@ -149,8 +145,8 @@ class ReviewPresenter(QObject):
     def _catch_up(self) -> None:
         dirty, self._dirty_sections = self._dirty_sections, set()
         self.w.sections_model.refresh(dirty)
-        if self.current_section in dirty:
-            self.show_section(self.current_section)
+        if self.w.current_section in dirty:
+            self.show_section(self.w.current_section)
         session = self.session
         if session is not None:
             self.w.activity.set_rows(activity_rows(session.state))
@@ -168,7 +164,7 @@ class ReviewPresenter(QObject):
         """Everything again (the theme changed)."""
         if self.session is not None:
             self.w.sections_model.refresh()
-            self.show_section(self.current_section)
+            self.show_section(self.w.current_section)
             self._refresh_dashboard()
         self.w.findings.view.viewport().update()
 
@@ -180,7 +176,7 @@ class ReviewPresenter(QObject):
 
     def _section_activity(self, section_id: str) -> None:
         self.w.sections_model.refresh([section_id])
-        if section_id == self.current_section:
+        if section_id == self.w.current_section:
             self._show_status()
 
     def _attempt_started(self, event: ev.SectionAttemptStarted) -> None:
@@ -227,7 +223,7 @@ class ReviewPresenter(QObject):
             section = session.section(section_id)
         except KeyError:
             return
-        self.current_section = section_id
+        self.w.current_section = section_id
         findings = session.state.findings_in(section_id)
         self.w.section_view.show_section(
             section,
@@ -245,10 +241,10 @@ class ReviewPresenter(QObject):
 
     def _show_status(self) -> None:
         session = self.session
-        if session is not None and self.current_section:
+        if session is not None and self.w.current_section:
             self.w.section_view.show_status(
-                session.section_status(self.current_section),
-                self._attempt_lines(self.current_section),
+                session.section_status(self.w.current_section),
+                self._attempt_lines(self.w.current_section),
             )
 
     def _finding_selected(self, finding_id: str) -> None:
@@ -256,7 +252,7 @@ class ReviewPresenter(QObject):
         if session is None or not finding_id or not session.state.contains(finding_id):
             return
         section_id = session.state.get(finding_id).finding.section_id
-        if section_id != self.current_section:
+        if section_id != self.w.current_section:
             self.show_section(section_id)
             self.w.navigator.select(section_id)
         self.w.section_view.flash(finding_id)
@@ -278,7 +274,7 @@ class ReviewPresenter(QObject):
         if self.w.docks["models"].isVisible() and self.controller.services is not None:
             self.w.models_panel.refresh()
 
-    def _settings_changed(self, keys: tuple[str, ...]) -> None:
+    def settings_changed(self, keys: tuple[str, ...]) -> None:
         services = self.controller.services
         if services is None:
             return

@@ -123,7 +123,8 @@ def test_throttled_model_is_shown_live_and_cooling_down_and_the_review_completes
     out = tmp_path / "bedrock.reviewed.docx"
     result = run(qtbot, window.controller.export(out, reports=(), tracked_changes=False, s3=False))
     assert result.docx.comments_added == accepted
-    assert all(FINDING["description"] in text for *_rest, text in docx2python_comments(out))
+    description = str(FINDING["description"])
+    assert all(description in text for *_rest, text in docx2python_comments(out))
 
 
 def test_chat_streams_can_be_stopped_and_the_answer_becomes_a_finding(
@@ -170,7 +171,7 @@ def test_chat_streams_can_be_stopped_and_the_answer_becomes_a_finding(
     assert ANSWER in chat.transcript.toPlainText()
 
     # One click: the answer is a finding on the current section.
-    section_id = window.presenter.current_section
+    section_id = window.current_section
     before = window.findings_model.rowCount()
     qtbot.mouseClick(chat.to_finding, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.findings_model.rowCount() == before + 1, timeout=10_000)

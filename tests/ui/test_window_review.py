@@ -5,6 +5,7 @@ exported .docx holds exactly the accepted findings on their quotes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -31,13 +32,17 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifiers: object = Non
     if modifiers is None:
         qtbot.keyClick(target, key)
     else:
-        qtbot.keyClick(target, key, modifiers)  # type: ignore[arg-type]
+        qtbot.keyClick(target, key, modifiers)
 
 
 def decisions(window: MainWindow) -> dict[str, Decision]:
     session = window.controller.session
     assert session is not None
     return {s.finding.id: s.decision for s in session.state.finding_states()}
+
+
+def decided(window: MainWindow, finding_id: str, wanted: Decision) -> Callable[[], bool]:
+    return lambda: decisions(window)[finding_id] is wanted
 
 
 def test_keyboard_only_review_then_export_holds_exactly_the_accepted_findings(
@@ -78,7 +83,7 @@ def test_keyboard_only_review_then_export_holds_exactly_the_accepted_findings(
             expected[finding_id] = Decision.ACCEPTED
         else:
             expected[finding_id] = Decision.PENDING
-        qtbot.waitUntil(lambda fid=finding_id: decisions(window)[fid] is expected[fid])
+        qtbot.waitUntil(decided(window, finding_id, expected[finding_id]))
     assert decisions(window) == expected
     rejected = next(f for f, d in expected.items() if d is Decision.REJECTED)
     assert session.state.get(rejected).reason == "not relevant here"
@@ -103,8 +108,7 @@ def test_keyboard_only_review_then_export_holds_exactly_the_accepted_findings(
 
     # An own comment on a selection in the section view.
     section = next(s for s in sections if "phishing" in s.text)
-    window.navigator.select(section.id)
-    window.presenter.show_section(section.id)
+    window.navigator.activate(section.id)
     browser = window.section_view.browser
     cursor = browser.document().find("phishing", 0, QTextDocument.FindFlag.FindCaseSensitively)
     assert not cursor.isNull()

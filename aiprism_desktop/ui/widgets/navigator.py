@@ -47,6 +47,12 @@ class Navigator(QWidget):
         chosen = {str(i.data(SECTION_ID_ROLE)) for i in self.tree.selectionModel().selectedRows(0)}
         return [s for s in self.model.section_ids() if s in chosen]
 
+    def activate(self, section_id: str) -> None:
+        """Make this section current as a click does (the section view follows)."""
+        index = self.model.index_of(section_id)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+
     def select(self, section_id: str) -> None:
         """Make this section current without telling anyone (the caller already knows)."""
         index = self.model.index_of(section_id)
