@@ -36,6 +36,21 @@ def short_name(display_name: str) -> str:
     return display_name.removeprefix("Claude ").strip() or display_name
 
 
+def model_label(key: str, names: Mapping[str, str] | None = None) -> str:
+    """A model's name for a reviewer: its display name when known, else one made from its
+    chain key ('opus-4-5' → 'Opus 4.5')."""
+    known = (names or {}).get(key)
+    if known:
+        return short_name(known)
+    words: list[str] = []
+    for part in key.split("-"):
+        if part.isdigit() and words and words[-1][-1:].isdigit():
+            words[-1] += f".{part}"
+        else:
+            words.append(part if part.isdigit() else part.capitalize())
+    return " ".join(words) or key
+
+
 def attempt_words(attempt: Attempt) -> str:
     """What became of one attempt: 'answered', 'throttled', 'timed out', …"""
     if attempt.outcome == "ok":

@@ -65,7 +65,8 @@ class SectionStatus:
             return "no findings"
         risks = ", ".join(f"{count} {risk.value}" for risk, count in self.by_risk if count)
         decided = "all decided" if self.pending == 0 else f"{self.pending} to decide"
-        return f"{self.findings} findings ({risks}); {decided}"
+        plural = "" if self.findings == 1 else "s"
+        return f"{self.findings} finding{plural} ({risks}); {decided}"
 
 
 def section_status(

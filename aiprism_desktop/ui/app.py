@@ -28,6 +28,7 @@ from aiprism_desktop.ui.commands import install_commands
 from aiprism_desktop.ui.controller import ReviewController
 from aiprism_desktop.ui.icons import icon
 from aiprism_desktop.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
+from aiprism_desktop.ui.memory import freeze_long_lived
 from aiprism_desktop.ui.presenter import ReviewPresenter
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ async def open_window(
     _install_error_hooks(window)
     factory = services or (lambda: AppServices.open(data_dir))
     await window.controller.start(factory, watch_interval_s=watch_interval_s)
+    freeze_long_lived()  # Qt, the widgets and the services are here to stay
     if document is not None:
         task = window.controller.open_document(document)
         await asyncio.wait([task])

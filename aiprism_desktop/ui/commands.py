@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from aiprism_desktop.app.insights import activity_rows, write_activity_csv
+from aiprism_desktop.core.findings import Decision
 from aiprism_desktop.ui.actions import Command
 from aiprism_desktop.ui.dialogs.export_dialog import ExportDialog
 from aiprism_desktop.ui.dialogs.finding_dialogs import ReasonDialog, comment_dialog, edit_dialog
@@ -53,7 +54,6 @@ TOOLBAR = ("open", "analyze_all", "cancel", "undo", "redo", "export", "dashboard
 
 def install_commands(w: MainWindow) -> None:
     """Create every action, the menus and the toolbar of ``w``."""
-    w.registry.apply_icons(w.theme.text)
     w.theme_changed.connect(lambda theme: w.registry.apply_icons(theme.text))
     c = w.controller
     f = w.findings
@@ -77,6 +77,19 @@ def install_commands(w: MainWindow) -> None:
             w.status.showMessage("Select a finding first (J / K).", 4000)
             return
         run(finding_id)  # type: ignore[operator]
+
+    def decide_now(decision: Decision) -> None:
+        """Accept or revert: the card shows it at once; the store confirms (or the error is
+        shown and the card goes back)."""
+
+        def run(finding_id: str) -> None:
+            w.findings_model.expect(finding_id, decision)
+            f.refresh_detail()
+            verb = c.accept if decision is Decision.ACCEPTED else c.revert
+            task = verb(finding_id)
+            task.add_done_callback(lambda _t: w.findings_model.settle(finding_id))
+
+        with_finding(run)
 
     def reject() -> None:
         def ask(finding_id: str) -> None:
@@ -198,10 +211,10 @@ def install_commands(w: MainWindow) -> None:
         "cancel": c.cancel_analysis,
         "next": lambda: select_step(1),
         "previous": lambda: select_step(-1),
-        "accept": lambda: with_finding(c.accept),
+        "accept": lambda: decide_now(Decision.ACCEPTED),
         "reject": reject,
         "edit": edit,
-        "revert": lambda: with_finding(c.revert),
+        "revert": lambda: decide_now(Decision.PENDING),
         "comment": comment,
         "delete_comment": lambda: with_finding(c.delete_comment),
         "accept_shown": lambda: bulk("accept"),
@@ -230,13 +243,14 @@ def install_commands(w: MainWindow) -> None:
     w.section_view.comment_requested.connect(comment)
     f.bulk_requested.connect(bulk)
     d = f.detail
-    d.accept_clicked.connect(lambda: with_finding(c.accept))
+    d.accept_clicked.connect(lambda: decide_now(Decision.ACCEPTED))
     d.reject_clicked.connect(reject)
     d.edit_clicked.connect(edit)
-    d.revert_clicked.connect(lambda: with_finding(c.revert))
+    d.revert_clicked.connect(lambda: decide_now(Decision.PENDING))
     d.delete_clicked.connect(lambda: with_finding(c.delete_comment))
     w.activity.export_requested.connect(lambda: _export_activity(w))
     w.dashboard.export_requested.connect(lambda: _export_statistics(w))
+    w.registry.apply_icons(w.theme.text)
     w.set_document_actions(False)
 
 

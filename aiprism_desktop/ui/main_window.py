@@ -112,9 +112,9 @@ class MainWindow(QMainWindow):
         self.docks["findings"].raise_()
         self.docks["activity"].raise_()
         self.resizeDocks(
-            [self.docks["sections"], self.docks["findings"]], [290, 430], Qt.Orientation.Horizontal
+            [self.docks["sections"], self.docks["findings"]], [340, 440], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["activity"]], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["activity"]], [190], Qt.Orientation.Vertical)
 
         self.toolbar = QToolBar("Main")
         self.toolbar.setObjectName("toolbar_main")

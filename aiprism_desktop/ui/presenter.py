@@ -9,12 +9,13 @@ from PySide6.QtCore import QObject, QTimer
 
 from aiprism_desktop.app import events as ev
 from aiprism_desktop.app import models as models_view
-from aiprism_desktop.app.attempt_text import LiveAttempts, attempt_log_lines
+from aiprism_desktop.app.attempt_text import LiveAttempts, attempt_log_lines, model_label
 from aiprism_desktop.app.insights import activity_rows, decision_timeline, rates_by_origin
 from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.core.findings import Action, DecisionEvent
 from aiprism_desktop.ui import theme as themes
 from aiprism_desktop.ui.main_window import MainWindow
+from aiprism_desktop.ui.memory import freeze_long_lived
 
 FOLLOW_MS = 40  # the heavier views follow a burst of events after this pause
 
@@ -57,6 +58,9 @@ class ReviewPresenter(QObject):
             lambda: self.w.current_section and c.analyze([self.w.current_section])
         )
         window.docks["models"].visibilityChanged.connect(self._models_visibility)
+        window.docks["activity"].visibilityChanged.connect(
+            lambda visible: self._refresh_activity() if visible else None
+        )
         window.tabs.currentChanged.connect(lambda _i: self._refresh_dashboard())
         window.theme_changed.connect(lambda _theme: self.refresh_all())
         chat = window.chat
@@ -65,6 +69,7 @@ class ReviewPresenter(QObject):
         )
         chat.add_finding = lambda fields: c.add_comment(self.w.current_section, fields)
         chat.section_id = lambda: self.w.current_section or None
+        chat.model_name = lambda key: model_label(key, self.model_names)
         window.models_panel.load = lambda: models_view.models(c._services())
         window.models_panel.enable = lambda key: models_view.enable_model(c._services(), key)
 
@@ -98,6 +103,7 @@ class ReviewPresenter(QObject):
         for note in session.notes:
             w.status.showMessage(note, 10000)
         w.status.showMessage(f"Opened {document.path.name}: {len(document.sections)} sections.")
+        freeze_long_lived()
 
         async def history() -> None:
             w.chat.show_history(await session.chat_history(50))
@@ -114,7 +120,7 @@ class ReviewPresenter(QObject):
         categories = sorted({s.finding.category for s in session.state.finding_states()})
         self.w.findings.set_categories(categories)
         if keep:
-            self.w.findings.select(keep)
+            self.w.findings.select(keep, quietly=True)  # a reload must not move the reviewer
 
     # -- review events -----------------------------------------------------------------------
     def _review_changed(self, section_ids: tuple[str, ...]) -> None:
@@ -147,10 +153,13 @@ class ReviewPresenter(QObject):
         self.w.sections_model.refresh(dirty)
         if self.w.current_section in dirty:
             self.show_section(self.w.current_section)
-        session = self.session
-        if session is not None:
-            self.w.activity.set_rows(activity_rows(session.state))
+        self._refresh_activity()
         self._refresh_dashboard()
+
+    def _refresh_activity(self) -> None:
+        session = self.session
+        if session is not None and self._shown("activity"):
+            self.w.activity.set_rows(activity_rows(session.state))
 
     def _refresh_dashboard(self) -> None:
         session = self.session
@@ -196,7 +205,8 @@ class ReviewPresenter(QObject):
 
     def _run_finished(self, event: ev.RunFinished) -> None:
         self.w.status.set_running(False)
-        parts = [f"{event.finished} sections reviewed"]
+        plural = "" if event.finished == 1 else "s"
+        parts = [f"{event.finished} section{plural} reviewed"] if event.finished else []
         if event.cached:
             parts.append(f"{event.cached} from earlier runs")
         if event.failed:
@@ -204,8 +214,10 @@ class ReviewPresenter(QObject):
         if event.queued:
             parts.append(f"{event.queued} queued until the reviewer is reachable")
         verb = {"cancelled": "Cancelled", "failed": "Failed"}.get(event.status, "Done")
-        self.w.status.showMessage(f"{verb}: " + ", ".join(parts) + ".", 15000)
+        summary = ", ".join(parts) or "nothing to review"
+        self.w.status.showMessage(f"{verb}: {summary}.", 15000)
         self._mark(tuple(self.w.sections_model.section_ids()))
+        freeze_long_lived()  # the review's findings and the provider's clients stay
 
     def _title(self, section_id: str) -> str:
         session = self.session
@@ -266,12 +278,19 @@ class ReviewPresenter(QObject):
             self.w.findings.select(finding_id)
 
     # -- models and settings -----------------------------------------------------------------
+    def _shown(self, dock: str) -> bool:
+        """On screen (a dock tabbed behind another counts as visible to Qt, not to us)."""
+        widget = self.w.docks[dock]
+        return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
     def _models_visibility(self, visible: bool) -> None:
+        # Checked once the docks have settled: a dock tabbed behind another says "visible"
+        # for a moment while the window is shown, and the chain needs the AWS SDK.
         if visible:
-            self._refresh_models()
+            QTimer.singleShot(0, self._refresh_models)
 
     def _refresh_models(self) -> None:
-        if self.w.docks["models"].isVisible() and self.controller.services is not None:
+        if self._shown("models") and self.controller.services is not None:
             self.w.models_panel.refresh()
 
     def settings_changed(self, keys: tuple[str, ...]) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from aiprism_desktop.app.attempt_text import LiveAttempts, attempt_log_lines, attempt_words
+from aiprism_desktop.app.attempt_text import (
+    LiveAttempts,
+    attempt_log_lines,
+    attempt_words,
+    model_label,
+)
 from aiprism_desktop.core.reviewer import Attempt
 
 
@@ -30,3 +35,10 @@ def test_attempt_log_lines_name_the_model_the_outcome_and_why() -> None:
         {"haiku-4-5": "Claude Haiku 4.5"},
     )
     assert lines == ["Haiku 4.5 access denied after 2.5 s: No access.", "opus-4-5 answered"]
+
+
+def test_model_labels_prefer_known_names_and_read_well_otherwise() -> None:
+    assert model_label("opus-4-5") == "Opus 4.5"
+    assert model_label("sonnet-5") == "Sonnet 5"
+    assert model_label("opus-4-5", {"opus-4-5": "Claude Opus 4.5"}) == "Opus 4.5"
+    assert model_label("offline-rules") == "Offline Rules"

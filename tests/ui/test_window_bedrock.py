@@ -167,7 +167,7 @@ def test_chat_streams_can_be_stopped_and_the_answer_becomes_a_finding(
     qtbot.keyClick(chat.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: chat.status.text().startswith("Answered by"), timeout=30_000)
     assert chat.answer == ANSWER
-    assert "opus-4-5" in chat.status.text() or "Opus" in chat.status.text()
+    assert chat.status.text() == "Answered by Opus 4.5"
     assert ANSWER in chat.transcript.toPlainText()
 
     # One click: the answer is a finding on the current section.

@@ -51,7 +51,7 @@ class ErrorDialog(QDialog):
         self.details.setAccessibleName("Technical details")
         self.details.setVisible(False)
         self.details.setMinimumHeight(160)
-        toggle = QPushButton("Show details")
+        self.toggle = toggle = QPushButton("Show details")
         toggle.setCheckable(True)
         toggle.toggled.connect(self.details.setVisible)
         toggle.toggled.connect(lambda on: toggle.setText("Hide details" if on else "Show details"))

@@ -90,7 +90,9 @@ class ExportDialog(QDialog):
         if not s3_bucket:
             self.s3.setToolTip("Set an S3 bucket in Settings → AWS to upload exports.")
         form = QFormLayout()
-        form.addRow("Reviewed &document", out_row)
+        out_label = QLabel("Reviewed &document")
+        out_label.setBuddy(self.out)
+        form.addRow(out_label, out_row)
         form.addRow("", self.tracked)
         for box in self.reports.values():
             form.addRow("", box)

@@ -64,6 +64,7 @@ def add_field(
     choices: Sequence[str] | None = None,
     labels: ChoiceLabels | None = None,
     secret: bool = False,
+    placeholder: str = "",
 ) -> QWidget:
     """A row for one declared setting: a combo for choices, a spin box for whole numbers, a
     line edit otherwise. Returns the editor."""
@@ -86,6 +87,7 @@ def add_field(
         editor = spin
     else:
         line = QLineEdit(str(value))
+        line.setPlaceholderText(placeholder)
         if secret:
             line.setEchoMode(QLineEdit.EchoMode.Password)
         line.editingFinished.connect(lambda: binder.store(key, line.text().strip()))

@@ -17,6 +17,11 @@ from aiprism_desktop.app import credentials
 from aiprism_desktop.secrets.credentials import AwsKeys
 from aiprism_desktop.ui.dialogs.setting_fields import SettingsBinder, add_field, run_guarded
 
+ROUTING_LABELS = {
+    "auto": "Only where the region has no own profiles (keeps EU documents in the EU)",
+    "yes": "Allowed: any commercial region",
+    "no": "Never",
+}
 SIGN_IN_LABELS = {
     "default_chain": "AWS default (environment, AWS_PROFILE, SSO, role)",
     "keys": "Access key (kept in the keyring)",
@@ -44,9 +49,9 @@ class AwsPage(QWidget):
         self.keyring.setAccessibleName("Keyring status")
         sign_in = QFormLayout()
         add_field(sign_in, binder, "aws.auth_method", labels=SIGN_IN_LABELS)
-        add_field(sign_in, binder, "aws.profile_name")
-        add_field(sign_in, binder, "aws.region")
-        add_field(sign_in, binder, "bedrock.global_routing")
+        add_field(sign_in, binder, "aws.profile_name", placeholder="e.g. my-sso-profile")
+        add_field(sign_in, binder, "aws.region", placeholder="e.g. eu-west-1 (empty: AWS_REGION)")
+        add_field(sign_in, binder, "bedrock.global_routing", labels=ROUTING_LABELS)
 
         self.key_id = _secret("AKIA…", "Access key ID")
         self.key_id.setEchoMode(QLineEdit.EchoMode.Normal)

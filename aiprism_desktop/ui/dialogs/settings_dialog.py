@@ -27,6 +27,7 @@ from aiprism_desktop.ui.dialogs.setting_fields import SettingsBinder, add_field,
 from aiprism_desktop.ui.dialogs.settings_aws import AwsPage
 from aiprism_desktop.ui.dialogs.settings_models import ModelsPage
 
+THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 PROVIDER_LABELS = {
     "offline": "Offline rules (no network)",
     "bedrock": "Claude on Amazon Bedrock",
@@ -57,17 +58,29 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(640, 640)
+        self.resize(640, 600)
 
     def _reviewer_page(self) -> QWidget:
         page = QWidget()
         form = QFormLayout()
         providers = declared("review.provider").choices
         add_field(form, self.binder, "review.provider", labels=PROVIDER_LABELS)
-        add_field(form, self.binder, "review.framework", choices=sorted(self.services.frameworks))
-        add_field(form, self.binder, "review.reviewer_name")
+        frameworks = self.services.frameworks
+        add_field(
+            form,
+            self.binder,
+            "review.framework",
+            choices=sorted(frameworks),
+            labels={key: fw.name for key, fw in frameworks.items()},
+        )
+        add_field(
+            form,
+            self.binder,
+            "review.reviewer_name",
+            placeholder=f"{self.services.settings.reviewer_name} (your login name)",
+        )
         add_field(form, self.binder, "review.concurrency")
-        add_field(form, self.binder, "ui.theme")
+        add_field(form, self.binder, "ui.theme", labels=THEME_LABELS)
         for setting in SETTINGS:  # settings of providers added later (e.g. the team backend)
             if setting.key.split(".")[0] not in ("review", "ui", "aws", "bedrock"):
                 add_field(form, self.binder, setting.key)

@@ -7,10 +7,12 @@ needs ``update`` (one ``dataChanged``) and a finished section ``reload``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from aiprism_desktop.core.findings import Decision
 from aiprism_desktop.core.review import FindingState, ReviewState
 
 FINDING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -32,6 +34,17 @@ class FindingsModel(QAbstractListModel):
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
         self._titles: dict[str, str] = {}
+        self._expected: dict[str, Decision] = {}  # shown at once, until the store has it
+
+    def expect(self, finding_id: str, decision: Decision) -> None:
+        """Show this decision now; ``settle`` when it is stored (or refused)."""
+        self._expected[finding_id] = decision
+        self.update([finding_id])
+
+    def settle(self, finding_id: str) -> None:
+        """Back to what the review says (the decision was stored, or it failed)."""
+        if self._expected.pop(finding_id, None) is not None:
+            self.update([finding_id])
 
     def reload(self, section_order: Iterable[tuple[str, str]] = ()) -> None:
         """Rebuild the rows from the review; ``section_order`` = (section id, title) in order."""
@@ -45,6 +58,7 @@ class FindingsModel(QAbstractListModel):
             key=lambda pair: (rank.get(pair[1].finding.section_id, 1 << 30), pair[0]),
         )
         self._ids = [item.finding.id for _, item in ordered]
+        self._expected = {k: v for k, v in self._expected.items() if k in set(self._ids)}
         self._rows = {fid: row for row, fid in enumerate(self._ids)}
         self.endResetModel()
 
@@ -67,7 +81,13 @@ class FindingsModel(QAbstractListModel):
         if state is None or not 0 <= row < len(self._ids):
             return None
         finding_id = self._ids[row]
-        return state.get(finding_id) if state.contains(finding_id) else None
+        if not state.contains(finding_id):
+            return None
+        item = state.get(finding_id)
+        expected = self._expected.get(finding_id)
+        if expected is not None and expected is not item.decision:
+            return replace(item, decision=expected, reason="")
+        return item
 
     # -- QAbstractListModel ----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:

@@ -57,11 +57,13 @@ class SectionsModel(QAbstractItemModel):
         self._root = _Node(None, None)
         self._by_id: dict[str, _Node] = {}
         self._rows: dict[int, int] = {}  # id(node) → row, so parent() stays O(1)
+        self._status: dict[str, SectionStatus] = {}  # computed once per refresh, not per paint
 
     def set_document(self, document: Document | None) -> None:
         self.beginResetModel()
         self._root, self._by_id = _tree(document.sections if document else ())
         self._rows = {}
+        self._status = {}
         self._index_rows(self._root)
         self.endResetModel()
 
@@ -76,6 +78,7 @@ class SectionsModel(QAbstractItemModel):
         for section_id in ids:
             node = self._by_id.get(section_id)
             if node is not None:
+                self._status[section_id] = self._status_of(section_id)
                 left = self._index_of(node, 0)
                 self.dataChanged.emit(left, left.siblingAtColumn(1))
 
@@ -97,9 +100,13 @@ class SectionsModel(QAbstractItemModel):
 
     # -- QAbstractItemModel ---------------------------------------------------------------
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        # Checked here rather than with hasIndex(), which calls back into Python twice.
+        node = self._node(parent)
+        if row < 0 or not 0 <= column < len(self.HEADERS) or row >= len(node.children):
             return QModelIndex()
-        return self.createIndex(row, column, self._node(parent).children[row])
+        if parent.isValid() and parent.column() != 0:
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
@@ -131,7 +138,9 @@ class SectionsModel(QAbstractItemModel):
         assert section is not None
         if role == SECTION_ID_ROLE:
             return section.id
-        status = self._status_of(section.id)
+        status = self._status.get(section.id)
+        if status is None:
+            status = self._status[section.id] = self._status_of(section.id)
         if role == STATUS_ROLE:
             return status
         if role == Qt.ItemDataRole.DisplayRole:

@@ -93,8 +93,8 @@ class ActivityPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()
-        for column in (0, 1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((0, 150), (1, 110), (2, 190)):
+            header.resizeSection(column, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         row = QHBoxLayout()
@@ -107,7 +107,12 @@ class ActivityPanel(QWidget):
         layout.addWidget(self.table, 1)
 
     def set_rows(self, rows: tuple[ActivityRow, ...]) -> None:
-        self.model.set_rows(rows)
+        """Show the log; events are only ever appended, so usually only new rows are added."""
+        shown = self.model.rows()
+        if len(rows) >= len(shown) and rows[: len(shown)] == shown:
+            self.model.append_rows(rows[len(shown) :])
+        else:
+            self.model.set_rows(rows)
         self.table.scrollToBottom()
 
     def _filter(self) -> None:

@@ -42,6 +42,7 @@ class ChatDock(QWidget):
         self.ask: Ask | None = None
         self.add_finding: AddFinding | None = None
         self.section_id: Callable[[], str | None] = lambda: None
+        self.model_name: Callable[[str], str] = lambda key: key
         self.task: asyncio.Task[None] | None = None
         self.answer = ""
         self.answer_model = ""
@@ -112,7 +113,8 @@ class ChatDock(QWidget):
         self._set_running(False)
 
     def _turn(self, role: str, text: str, model: str = "") -> str:
-        who = "You" if role == "user" else f"Answer{f' ({escape(model)})' if model else ''}"
+        name = self.model_name(model) if model else ""
+        who = "You" if role == "user" else f"Answer{f' ({escape(name)})' if name else ''}"
         color = self.theme.accent if role == "user" else self.theme.muted
         body = escape(text).replace("\n", "<br>")
         return f"<p><b style='color:{color}'>{who}</b><br>{body}</p>"
@@ -156,7 +158,8 @@ class ChatDock(QWidget):
             self.status.setText("No answer.")
             self.failed.emit("Asking the chat", error)
         else:
-            self.status.setText(f"Answered by {self.answer_model}" if finished else "")
+            answered = self.model_name(self.answer_model)
+            self.status.setText(f"Answered by {answered}" if finished else "")
         finally:
             if self.answer:
                 self._history_html += self._turn("assistant", self.answer, self.answer_model)
@@ -170,7 +173,7 @@ class ChatDock(QWidget):
     def answer_to_finding(self) -> None:
         if not self.answer or self.add_finding is None:
             return
-        fields = answer_as_comment(self.answer, self.answer_model)
+        fields = answer_as_comment(self.answer, self.model_name(self.answer_model))
         add = self.add_finding
 
         async def run() -> None:

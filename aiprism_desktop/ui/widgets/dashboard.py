@@ -18,7 +18,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -55,24 +55,17 @@ class Dashboard(QWidget):
         head.addWidget(self.summary, 1)
         head.addWidget(self.export)
         self.views: dict[str, QChartView] = {}
-        grid = QGridLayout()
-        places = {
-            "risk": (0, 0, 1),
-            "type": (0, 1, 1),
-            "category": (1, 0, 2),
-            "timeline": (2, 0, 1),
-            "origin": (2, 1, 1),
-            "coverage": (3, 0, 1),
-        }
-        for key, (row, column, span) in places.items():
+        self.grid = QGridLayout()
+        for key in ("risk", "type", "category", "timeline", "origin", "coverage"):
             view = QChartView()
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setAccessibleName(f"Chart: {key}")
-            view.setMinimumSize(300, 260)
+            view.setMinimumSize(280, 260)
             self.views[key] = view
-            grid.addWidget(view, row, column, 1, span)
+        self._columns = 0
+        self._place(1)
         charts = QWidget()
-        charts.setLayout(grid)
+        charts.setLayout(self.grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -80,6 +73,26 @@ class Dashboard(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(scroll, 1)
+
+    def _place(self, columns: int) -> None:
+        """One column when narrow, two when there is room (categories always full width)."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        row = column = 0
+        for key, view in self.views.items():
+            self.grid.removeWidget(view)
+            wide = key == "category" or columns == 1
+            if wide and column:
+                row, column = row + 1, 0
+            self.grid.addWidget(view, row, column, 1, columns if wide else 1)
+            column = 0 if wide else column + 1
+            if column >= columns or wide:
+                row, column = row + 1, 0
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._place(2 if event.size().width() >= 900 else 1)
+        super().resizeEvent(event)
 
     def _chart(self, key: str, title: str) -> QChart:
         chart = QChart()
@@ -111,7 +124,7 @@ class Dashboard(QWidget):
         series.setBarWidth(0.6)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append([f"{label} ({counts[label]})" for label in labels] or ["—"])
+        axis_x.append([f"{label}\n{counts[label]}" for label in labels] or ["—"])
         axis_x.setLabelsColor(QColor(self.theme.text))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)

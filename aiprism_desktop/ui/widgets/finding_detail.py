@@ -119,6 +119,7 @@ class FindingDetail(QFrame):
             )
             for button in self.buttons.values():
                 button.setEnabled(False)
+            self.buttons["delete"].setVisible(False)
             return
         self.text.setText(finding_html(item, self.theme, self.framework))
         decision = item.decision.value

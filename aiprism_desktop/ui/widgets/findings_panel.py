@@ -108,6 +108,7 @@ class FindingsPanel(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([420, 260])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -118,6 +119,7 @@ class FindingsPanel(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         self.delegate.theme = theme
         self.detail.apply_theme(theme)
+        self.refresh_detail()
         self.view.viewport().update()
 
     def set_categories(self, categories: list[str]) -> None:
@@ -155,17 +157,22 @@ class FindingsPanel(QWidget):
             for row in range(self.proxy.rowCount())
         ]
 
-    def select(self, finding_id: str) -> bool:
-        """Make this finding current (False when the filter hides it)."""
+    def select(self, finding_id: str, *, quietly: bool = False) -> bool:
+        """Make this finding current (False when the filter hides it); ``quietly`` keeps the
+        section view where it is."""
         row = self.model.row_of(finding_id)
         if row < 0:
             return False
         index = self.proxy.mapFromSource(self.model.index(row))
         if not index.isValid():
             return False
-        self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
+        self.blockSignals(quietly)
+        try:
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        finally:
+            self.blockSignals(False)
         self.view.scrollTo(index)
         return True
 

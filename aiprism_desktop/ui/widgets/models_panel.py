@@ -44,7 +44,8 @@ def state_text(row: ModelRow) -> str:
     if state.state == "disabled":
         return f"disabled: {state.detail}" if state.detail else "disabled"
     if state.state == "not_offered":
-        return f"not offered: {state.detail}" if state.detail else "not offered here"
+        detail = state.detail or "not offered here"
+        return detail if detail.startswith("not offered") else f"not offered: {detail}"
     return "ready"
 
 
@@ -71,7 +72,11 @@ class ModelsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.resizeSection(0, 170)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(2, 330)
+        self.table.setWordWrap(False)
         self.table.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         self.where = QLabel()
         self.where.setObjectName("muted")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from aiprism_desktop.app.section_status import SectionStatus
 from aiprism_desktop.core.document import ExistingComment, Section
+from aiprism_desktop.core.findings import Decision
 from aiprism_desktop.core.review import FindingState
 from aiprism_desktop.ui.theme import Theme
 from aiprism_desktop.ui.widgets.section_html import FINDING_LINK, section_html
@@ -39,6 +40,7 @@ class SectionView(QWidget):
         super().__init__(parent)
         self.theme = theme
         self.section: Section | None = None
+        self._looks: object = None
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -67,6 +69,7 @@ class SectionView(QWidget):
 
     def show_empty(self) -> None:
         self.section = None
+        self._looks = None
         self.banner.setText("Choose a section in the navigator.")
         self.retry.hide()
         self.browser.clear()
@@ -80,11 +83,24 @@ class SectionView(QWidget):
         attempt_lines: Sequence[str] = (),
     ) -> None:
         """Render the section (keeping the scroll position when it is the same one)."""
-        same = self.section is not None and self.section.id == section.id
-        scroll = self.browser.verticalScrollBar().value() if same else 0
+        # What the highlights depend on: re-laying out a long section for a decision that
+        # changes no colour would keep the reviewer waiting.
+        looks = (
+            section.id,
+            self.theme.name,
+            tuple(
+                (i.finding.id, i.finding.risk, i.finding.anchor, i.decision is Decision.REJECTED)
+                for i in findings
+            ),
+            len(comments),
+        )
+        if looks != self._looks:
+            same = self.section is not None and self.section.id == section.id
+            scroll = self.browser.verticalScrollBar().value() if same else 0
+            self.browser.setHtml(section_html(section, findings, self.theme, comments))
+            self.browser.verticalScrollBar().setValue(scroll)
+            self._looks = looks
         self.section = section
-        self.browser.setHtml(section_html(section, findings, self.theme, comments))
-        self.browser.verticalScrollBar().setValue(scroll)
         self.show_status(status, attempt_lines)
 
     def show_status(self, status: SectionStatus, attempt_lines: Sequence[str] = ()) -> None:

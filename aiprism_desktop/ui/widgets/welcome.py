@@ -48,12 +48,15 @@ class WelcomePage(QWidget):
         column.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addSpacing(16)
         column.addWidget(self.recent_label)
-        column.addWidget(self.recent, 1)
+        column.addWidget(self.recent)
         holder = QWidget()
         holder.setLayout(column)
-        holder.setMaximumWidth(640)
+        holder.setFixedWidth(560)
+        self.recent.setMaximumHeight(260)
         layout = QVBoxLayout(self)
-        layout.addWidget(holder, 1, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        layout.addWidget(holder, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
         self.set_recent(())
 
     def set_recent(self, documents: tuple[StoredDocument, ...]) -> None:
