@@ -172,6 +172,13 @@ async def main() -> None:
         window.registry["dashboard"].trigger()
         await settle(0.8)
         save(window, "05-dashboard")
+        for dock in window.docks.values():  # a reviewer closes the docks to see every chart
+            dock.hide()
+        await settle(0.8)
+        save(window, "05b-dashboard-full")
+        for key in ("sections", "findings", "activity"):
+            window.docks[key].show()
+        window.docks["findings"].raise_()
         window.registry["document"].trigger()
 
         window.registry["export"].trigger()

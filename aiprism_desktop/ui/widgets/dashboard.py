@@ -110,7 +110,23 @@ class Dashboard(QWidget):
         self.views[key].setChart(chart)
         return chart
 
-    def _bars(self, key: str, title: str, counts: dict[str, int], colors: list[str]) -> None:
+    def _count_axis(self, top: float) -> QValueAxis:
+        """A value axis from 0 with whole-number ticks."""
+        axis = QValueAxis()
+        axis.setRange(0, max(top, 1))
+        axis.applyNiceNumbers()
+        axis.setLabelFormat("%d")
+        axis.setLabelsColor(QColor(self.theme.text))
+        return axis
+
+    def _bars(
+        self,
+        key: str,
+        title: str,
+        counts: dict[str, int],
+        colors: list[str],
+        top: float | None = None,
+    ) -> None:
         """One bar per label, each in its own colour, the count in the label."""
         chart = self._chart(key, title)
         series = QStackedBarSeries()
@@ -128,10 +144,7 @@ class Dashboard(QWidget):
         axis_x.setLabelsColor(QColor(self.theme.text))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setRange(0, max([*counts.values(), 1]) * 1.15)
-        axis_y.setLabelFormat("%d")
-        axis_y.setLabelsColor(QColor(self.theme.text))
+        axis_y = self._count_axis(top if top is not None else max([*counts.values(), 1]))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().hide()
@@ -177,10 +190,7 @@ class Dashboard(QWidget):
         axis_y.setLabelsColor(QColor(self.theme.text))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
-        axis_x = QValueAxis()
-        axis_x.setRange(0, max([v for _, v in top] + [1]) * 1.15)
-        axis_x.setLabelFormat("%d")
-        axis_x.setLabelsColor(QColor(self.theme.text))
+        axis_x = self._count_axis(max([v for _, v in top] + [1]))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         chart.legend().hide()
@@ -210,16 +220,14 @@ class Dashboard(QWidget):
         axis_x.setFormat("HH:mm")
         axis_x.setLabelsColor(QColor(self.theme.text))
         if times:
+            # At least ten minutes wide, so decisions made in a burst do not hug one edge.
+            pad = max(0.0, (600_000 - (max(times) - min(times))) / 2)
             axis_x.setRange(
-                QDateTime.fromMSecsSinceEpoch(int(min(times))),
-                QDateTime.fromMSecsSinceEpoch(int(max(times)) + 60_000),
+                QDateTime.fromMSecsSinceEpoch(int(min(times) - pad)),
+                QDateTime.fromMSecsSinceEpoch(int(max(times) + pad)),
             )
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        axis_y = QValueAxis()
-        top = max([max(p.accepted, p.rejected) for p in points] + [1])
-        axis_y.setRange(0, top * 1.15)
-        axis_y.setLabelFormat("%d")
-        axis_y.setLabelsColor(QColor(self.theme.text))
+        axis_y = self._count_axis(max([max(p.accepted, p.rejected) for p in points] + [1]))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         for series in (accepted, rejected):
             series.attachAxis(axis_x)
@@ -233,7 +241,9 @@ class Dashboard(QWidget):
             )
             for r in shown
         }
-        self._bars("origin", "Acceptance rate by origin (%)", percent, [self.theme.accepted])
+        self._bars(
+            "origin", "Acceptance rate by origin (%)", percent, [self.theme.accepted], top=100
+        )
 
     def _coverage(self, stats: ReviewStatistics) -> None:
         chart = self._chart("coverage", "Section coverage")

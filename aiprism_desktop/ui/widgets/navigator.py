@@ -27,7 +27,7 @@ class Navigator(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 190)
+        header.resizeSection(0, 165)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         model.modelReset.connect(self.tree.expandAll)
         layout = QVBoxLayout(self)
