@@ -72,7 +72,7 @@ async def open_window(
 ) -> MainWindow:
     """Show the window, open the services, then the document (if any). Tests, benchmarks and
     the screenshots use it as ``main`` does."""
-    app = application()
+    application()
     window, presenter = build_window()
     window.setWindowIcon(icon("sparkles", window.theme.accent))
     window.restore_layout()
@@ -87,7 +87,6 @@ async def open_window(
     if document is not None:
         task = window.controller.open_document(document)
         await asyncio.wait([task])
-    del app
     return window
 
 

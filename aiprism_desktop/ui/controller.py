@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,11 +127,10 @@ class ReviewController(QObject):
         return self.runner.cancel(ANALYZE)
 
     # -- decisions ---------------------------------------------------------------------------
-    def _decide(self, what: str, coroutine: Awaitable[Any]) -> asyncio.Task[Any]:
-        async def run() -> Any:
-            return await coroutine
-
-        return self.runner.start(what, run())
+    def _decide(
+        self, what: str, coroutine: Coroutine[Any, Any, DecisionEvent | None]
+    ) -> asyncio.Task[DecisionEvent | None]:
+        return self.runner.start(what, coroutine)
 
     def accept(self, finding_id: str) -> asyncio.Task[DecisionEvent | None]:
         return self._decide("Accepting the finding", self._session().accept(finding_id))
