@@ -67,16 +67,14 @@ class LiveAttempts:
     """Follows one section's attempts and says where it stands."""
 
     names: dict[str, str] = field(default_factory=dict)  # model key → display name
-    current: str = ""  # model being tried now
     last_failure: str = ""  # "Sonnet 4.5 throttled"
 
     def name(self, key: str) -> str:
-        return short_name(self.names.get(key, key))
+        return model_label(key, self.names)
 
     def started(self, key: str, display_name: str = "") -> str:
         if display_name:
             self.names[key] = display_name
-        self.current = key
         trying = f"trying {self.name(key)}"
         return f"{self.last_failure} → {trying}" if self.last_failure else "T" + trying[1:]
 
@@ -94,7 +92,7 @@ def attempt_log_lines(
     """One line per attempt for a failed section's log: model, what happened, how long, why."""
     lines = []
     for attempt in attempts:
-        name = short_name((names or {}).get(attempt.model, attempt.model))
+        name = model_label(attempt.model, names)
         took = f" after {attempt.latency_ms / 1000:.1f} s" if attempt.latency_ms >= 1 else ""
         why = f": {attempt.message}" if attempt.message and attempt.outcome != "ok" else ""
         lines.append(f"{name} {attempt_words(attempt)}{took}{why}")

@@ -101,7 +101,7 @@ def install_commands(w: MainWindow) -> None:
 
     def edit() -> None:
         def open_edit(finding_id: str) -> None:
-            session = c._session()
+            session = c.require_session()
             dialog = edit_dialog(
                 session.state.get(finding_id).finding,
                 session.framework,
@@ -119,7 +119,7 @@ def install_commands(w: MainWindow) -> None:
             return
         if not text:
             w.status.showMessage("Select the text to comment on in the section first.", 5000)
-        session = c._session()
+        session = c.require_session()
         dialog = comment_dialog(
             text, session.framework, lambda fields: c.add_comment(section_id, fields), w
         )
@@ -151,8 +151,8 @@ def install_commands(w: MainWindow) -> None:
             c.analyze([w.current_section])
 
     def export() -> None:
-        session = c._session()
-        services = c._services()
+        session = c.require_session()
+        services = c.require_services()
         dialog = ExportDialog(
             session.document.path,
             lambda out, reports, tracked, s3: c.export(
@@ -165,7 +165,7 @@ def install_commands(w: MainWindow) -> None:
         dialog.open()
 
     def settings() -> None:
-        dialog = SettingsDialog(c._services(), w)
+        dialog = SettingsDialog(c.require_services(), w)
         w.settings_dialog = dialog
         dialog.finished.connect(lambda _r: setattr(w, "settings_dialog", None))
         dialog.open()

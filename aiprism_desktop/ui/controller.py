@@ -72,12 +72,12 @@ class ReviewController(QObject):
             services, self.services = self.services, None
             await services.close()
 
-    def _services(self) -> AppServices:
+    def require_services(self) -> AppServices:
         if self.services is None:
             raise RuntimeError("the services are not open yet")
         return self.services
 
-    def _session(self) -> ReviewSession:
+    def require_session(self) -> ReviewSession:
         if self.session is None:
             raise RuntimeError("no document is open")
         return self.session
@@ -94,7 +94,7 @@ class ReviewController(QObject):
         )
 
     async def _open(self, path: Path) -> ReviewSession:
-        return await ReviewSession.open(self._services(), path)
+        return await ReviewSession.open(self.require_services(), path)
 
     def _opened(self, session: ReviewSession) -> None:
         if self.session is not None:
@@ -105,7 +105,7 @@ class ReviewController(QObject):
         self.document_opened.emit(session)
 
     async def recent_documents(self) -> tuple[StoredDocument, ...]:
-        return await self._services().store.recent_documents(10)
+        return await self.require_services().store.recent_documents(10)
 
     # -- analysis ----------------------------------------------------------------------------
     @property
@@ -117,7 +117,7 @@ class ReviewController(QObject):
         if self.analyzing:
             self.message.emit("An analysis is already running.")
             return None
-        session = self._session()
+        session = self.require_session()
         return self.runner.start(
             "Analyzing the document", session.analyze(section_ids), name=ANALYZE
         )
@@ -133,35 +133,39 @@ class ReviewController(QObject):
         return self.runner.start(what, coroutine)
 
     def accept(self, finding_id: str) -> asyncio.Task[DecisionEvent | None]:
-        return self._decide("Accepting the finding", self._session().accept(finding_id))
+        return self._decide("Accepting the finding", self.require_session().accept(finding_id))
 
     def reject(self, finding_id: str, reason: str = "") -> asyncio.Task[DecisionEvent | None]:
-        return self._decide("Rejecting the finding", self._session().reject(finding_id, reason))
+        return self._decide(
+            "Rejecting the finding", self.require_session().reject(finding_id, reason)
+        )
 
     def revert(self, finding_id: str) -> asyncio.Task[DecisionEvent | None]:
-        return self._decide("Reverting the decision", self._session().revert(finding_id))
+        return self._decide("Reverting the decision", self.require_session().revert(finding_id))
 
     async def edit(self, finding_id: str, changes: Mapping[str, Any]) -> DecisionEvent | None:
         """Awaited by the edit dialog, which shows a refused value next to the field."""
-        return await self._session().edit(finding_id, changes)
+        return await self.require_session().edit(finding_id, changes)
 
     async def add_comment(self, section_id: str, fields: Mapping[str, Any]) -> Finding:
         """Awaited by the comment dialog (a quote not found in the section is refused there)."""
-        return await self._session().add_comment(section_id, fields)
+        return await self.require_session().add_comment(section_id, fields)
 
     def delete_comment(self, finding_id: str) -> asyncio.Task[DecisionEvent | None]:
-        return self._decide("Deleting the comment", self._session().delete_comment(finding_id))
+        return self._decide(
+            "Deleting the comment", self.require_session().delete_comment(finding_id)
+        )
 
     def undo(self) -> asyncio.Task[DecisionEvent | None]:
-        return self._decide("Undoing", self._session().undo())
+        return self._decide("Undoing", self.require_session().undo())
 
     def redo(self) -> asyncio.Task[DecisionEvent | None]:
-        return self._decide("Redoing", self._session().redo())
+        return self._decide("Redoing", self.require_session().redo())
 
     def decide_many(
         self, finding_ids: Sequence[str], action: str, reason: str = ""
     ) -> asyncio.Task[int]:
-        session = self._session()
+        session = self.require_session()
         return self.runner.start(
             f"Deciding {len(finding_ids)} findings",
             session.decide_many(list(finding_ids), action, reason=reason),
@@ -169,18 +173,18 @@ class ReviewController(QObject):
         )
 
     def revert_all(self) -> asyncio.Task[DecisionEvent | None]:
-        return self._decide("Reverting every decision", self._session().revert_all())
+        return self._decide("Reverting every decision", self.require_session().revert_all())
 
     # -- chat and export ---------------------------------------------------------------------
     def chat(
         self, question: str, *, section_id: str | None, selection: str = ""
     ) -> AsyncGenerator[ChatEvent, None]:
-        return self._session().chat(question, section_id=section_id, selection=selection)
+        return self.require_session().chat(question, section_id=section_id, selection=selection)
 
     async def export(
         self, out: Path, *, reports: Sequence[Path], tracked_changes: bool, s3: bool
     ) -> ExportResult:
         """Awaited by the export dialog, which shows what was placed where."""
-        return await self._session().export(
+        return await self.require_session().export(
             out, reports=reports, tracked_changes=tracked_changes, s3=s3
         )

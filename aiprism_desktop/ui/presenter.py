@@ -70,8 +70,8 @@ class ReviewPresenter(QObject):
         chat.add_finding = lambda fields: c.add_comment(self.w.current_section, fields)
         chat.section_id = lambda: self.w.current_section or None
         chat.model_name = lambda key: model_label(key, self.model_names)
-        window.models_panel.load = lambda: models_view.models(c._services())
-        window.models_panel.enable = lambda key: models_view.enable_model(c._services(), key)
+        window.models_panel.load = lambda: models_view.models(c.require_services())
+        window.models_panel.enable = lambda key: models_view.enable_model(c.require_services(), key)
 
     @property
     def session(self) -> ReviewSession | None:
@@ -100,9 +100,8 @@ class ReviewPresenter(QObject):
         self.show_section(first)
         w.navigator.select(first)
         self._catch_up()
-        for note in session.notes:
-            w.status.showMessage(note, 10000)
-        w.status.showMessage(f"Opened {document.path.name}: {len(document.sections)} sections.")
+        opened = f"Opened {document.path.name}: {len(document.sections)} sections."
+        w.status.showMessage(" ".join([opened, *session.notes]), 15000 if session.notes else 0)
         freeze_long_lived()
 
         async def history() -> None:

@@ -34,7 +34,7 @@ def test_attempt_log_lines_name_the_model_the_outcome_and_why() -> None:
         ),
         {"haiku-4-5": "Claude Haiku 4.5"},
     )
-    assert lines == ["Haiku 4.5 access denied after 2.5 s: No access.", "opus-4-5 answered"]
+    assert lines == ["Haiku 4.5 access denied after 2.5 s: No access.", "Opus 4.5 answered"]
 
 
 def test_model_labels_prefer_known_names_and_read_well_otherwise() -> None:
