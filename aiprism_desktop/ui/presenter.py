@@ -97,9 +97,11 @@ class ReviewPresenter(QObject):
         self._reload_findings()
         self.live.clear()
         first = document.sections[0].id if document.sections else ""
-        self.show_section(first)
         w.navigator.select(first)
-        self._catch_up()
+        # The first section's text is laid out on the next turn of the loop, so opening a long
+        # document never does all its work in one go.
+        QTimer.singleShot(0, lambda: self.show_section(first))
+        self._mark(())
         opened = f"Opened {document.path.name}: {len(document.sections)} sections."
         w.status.showMessage(" ".join([opened, *session.notes]), 15000 if session.notes else 0)
         freeze_long_lived()

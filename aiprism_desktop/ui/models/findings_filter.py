@@ -81,7 +81,8 @@ class FindingsFilterModel(QSortFilterProxyModel):
             raise ValueError(f"unknown sort {key!r}")
         self._sort = key
         self.invalidate()
-        self.sort(0)
+        # The source is in document order already: sorting it again would only cost time.
+        self.sort(-1 if key == "document" else 0)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         index = self.sourceModel().index(source_row, 0, source_parent)
