@@ -200,7 +200,10 @@ def _add_provider_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--framework", default="hawkeye", help="checklist framework id")
     parser.add_argument("--region", default=None, help="AWS region (default: AWS_REGION / config)")
     parser.add_argument(
-        "--concurrency", type=_positive_int, default=None, help="sections reviewed at once (≥ 1)"
+        "--concurrency",
+        type=_positive_int,
+        default=None,
+        help="most model calls at once (≥ 1; default 8, lowered by itself when throttled)",
     )
 
 

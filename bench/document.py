@@ -146,14 +146,21 @@ def _table_xml(rng: random.Random) -> str:
     return f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/></w:tblPr>{rows}</w:tbl>'
 
 
-def generate(path: Path, seed: int = 7) -> None:
+def generate(
+    path: Path,
+    seed: int = 7,
+    *,
+    sections: int = SECTIONS,
+    paragraphs: int = PARAGRAPHS,
+    tables: int = TABLES,
+) -> None:
     """Write the benchmark document: python-docx's template with a generated body."""
     rng = random.Random(seed)
-    per_section = PARAGRAPHS // SECTIONS
-    tables_at = set(rng.sample(range(PARAGRAPHS), TABLES))
+    per_section = paragraphs // sections
+    tables_at = set(rng.sample(range(paragraphs), tables))
     body: list[str] = []
     count = 0
-    for section in range(SECTIONS):
+    for section in range(sections):
         body.append(
             '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>'
             f"<w:r><w:t>Section {section + 1}: {escape(_sentence(rng, 3))}</w:t></w:r></w:p>"

@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from aiprism_desktop.app.comments import build_reviewer_comment
+from aiprism_desktop.app.errors import DecisionsFileError
 from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.core.anchoring import anchor_quote
 from aiprism_desktop.core.document import Document, Section
-from aiprism_desktop.core.errors import AIPrismError, ReviewStateError
+from aiprism_desktop.core.errors import ReviewStateError
 from aiprism_desktop.core.findings import DecisionEvent, Finding
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.review import ReviewState
@@ -47,12 +48,6 @@ _WHOLE_REVIEW = {
     "revert_all": lambda state, actor: state.revert_all(actor=actor),
 }
 _SELECTABLE = ("section", "risk", "type", "category", "origin")
-
-
-class DecisionsFileError(AIPrismError):
-    """The decisions file cannot be read or contains an invalid entry."""
-
-    code = "DECISIONS_FILE"
 
 
 def read_decisions(path: Path) -> list[dict[str, Any]]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from aiprism_desktop.app.errors import OutputPathError, ReportFormatError
 from aiprism_desktop.core.anchoring import anchor_covers_quote, anchor_quote
 from aiprism_desktop.core.document import Document
-from aiprism_desktop.core.errors import AIPrismError
+from aiprism_desktop.core.engine_events import RunFinished
 from aiprism_desktop.core.export.comment_text import export_items, titles_from_frameworks
 from aiprism_desktop.core.export.docx_model import ExportSummary
 from aiprism_desktop.core.export.docx_writer import export_reviewed_docx
@@ -29,18 +31,6 @@ from aiprism_desktop.core.review import ReviewState
 from aiprism_desktop.core.reviewer import Attempt
 
 REPORT_SUFFIXES = (".json", ".csv", ".md")
-
-
-class OutputPathError(AIPrismError):
-    """An output path cannot be used (wrong kind of file, clash, would overwrite)."""
-
-    code = "OUTPUT_PATH"
-
-
-class ReportFormatError(OutputPathError):
-    """A report was asked for in a format that does not exist."""
-
-    code = "REPORT_FORMAT"
 
 
 def check_report_format(report: Path) -> None:
@@ -113,6 +103,7 @@ class ReviewSnapshot:
     state: ReviewState
     attempts: Mapping[str, tuple[Attempt, ...]]
     provenance: Mapping[str, SectionProvenance]
+    run: RunFinished | None = None  # the session's last analysis run, for the JSON report
 
 
 async def export_review(
@@ -165,6 +156,14 @@ def placeable(document: Document, findings: Sequence[Finding]) -> tuple[Finding,
     return tuple(result)
 
 
+def _run_summary(run: RunFinished | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    summary: dict[str, Any] = asdict(run)
+    summary["concurrency"] = dict(run.concurrency)
+    return summary
+
+
 def _write_report(path: Path, snapshot: ReviewSnapshot, export: ExportRecord) -> Path:
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -176,6 +175,7 @@ def _write_report(path: Path, snapshot: ReviewSnapshot, export: ExportRecord) ->
             attempts=snapshot.attempts,
             export=export,
             provenance=snapshot.provenance,
+            run=_run_summary(snapshot.run),
         )
     if suffix == ".csv":
         return write_csv_report(path, snapshot.document, snapshot.state, export=export)

@@ -1,9 +1,9 @@
 """Composition root shared by the window, the CLI and tests.
 
-paths → logging → store → credentials → settings → frameworks → providers, built once and passed
-down (no global singletons). Settings changed through ``set_setting`` reach the running services
-at once: the next analysis or chat gets a reviewer built from them, and the previous reviewer is
-closed as soon as nothing holds it.
+paths → logging → store → credentials → settings → frameworks (read on first use) → providers,
+built once and passed down (no global singletons). Settings changed through ``set_setting``
+reach the running services at once: the next analysis or chat gets a reviewer built from them,
+and the previous reviewer is closed as soon as nothing holds it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from aiprism_desktop.aws.settings import AwsSettings
 from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.errors import ConfigError
-from aiprism_desktop.core.frameworks import Framework, load_framework_catalog
+from aiprism_desktop.core.frameworks import Framework, FrameworkCatalog, load_framework_catalog
 from aiprism_desktop.core.ooxml.reader import read_document
 from aiprism_desktop.core.reviewer import Reviewer
 from aiprism_desktop.providers.registry import create_reviewer
@@ -49,14 +49,14 @@ class AppServices:
     store: Store
     credentials: CredentialStore
     settings: AppSettings
-    frameworks: dict[str, Framework]
-    framework_errors: tuple[ConfigError, ...] = ()
     events: EventHub = field(default_factory=EventHub)
     # Builds a reviewer from a spec; by default the registry (tests and tools may wrap it).
     reviewer_factory: ReviewerFactory | None = None
     _session_overrides: dict[str, Any] = field(default_factory=dict)
     _credentials_generation: int = 0
     _pool: ProviderPool = field(init=False)
+
+    _catalog: FrameworkCatalog | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self._pool = ProviderPool(self.reviewer_factory or self.build_reviewer)
@@ -82,14 +82,11 @@ class AppServices:
         )
         store = await Store.open(paths)
         settings = await AppSettings.load(store)
-        catalog = await asyncio.to_thread(load_framework_catalog, paths.config_dir)
         return cls(
             paths=paths,
             store=store,
             credentials=credentials,
             settings=settings,
-            frameworks=catalog.frameworks,
-            framework_errors=catalog.errors,
             reviewer_factory=reviewer_factory,
         )
 
@@ -134,6 +131,26 @@ class AppServices:
         self._credentials_generation += 1
 
     # -- frameworks -------------------------------------------------------------------------
+    @property
+    def frameworks(self) -> dict[str, Framework]:
+        """The installed frameworks by id (built-in and the user's), read on first use."""
+        return self._framework_catalog().frameworks
+
+    @property
+    def framework_errors(self) -> tuple[ConfigError, ...]:
+        """Framework files that could not be read (each names its problem)."""
+        return self._framework_catalog().errors
+
+    def _framework_catalog(self) -> FrameworkCatalog:
+        if self._catalog is None:
+            self._catalog = load_framework_catalog(self.paths.config_dir)
+        return self._catalog
+
+    async def load_frameworks(self) -> None:
+        """Read the frameworks off the event loop (a window does this before it needs them)."""
+        if self._catalog is None:
+            self._catalog = await asyncio.to_thread(load_framework_catalog, self.paths.config_dir)
+
     def framework(self, framework_id: str | None = None) -> Framework:
         """A framework by id (the configured one by default)."""
         wanted = framework_id or str(self.settings["review.framework"])

@@ -57,6 +57,7 @@ class ReviewSession:
         self.section_reviews: dict[str, SectionReviewRecord] = {}
         self.activity: dict[str, SectionActivity] = {}
         self.notes: list[str] = []  # things the reviewer should know about this review
+        self.last_run: ev.RunFinished | None = None
         self.events = EventHub()
         self._actor = actor
         self._lock = asyncio.Lock()
@@ -76,6 +77,7 @@ class ReviewSession:
         Without ``framework_id``, the framework the document was reviewed with (or the
         configured one, with a note when that framework is no longer installed).
         """
+        await services.load_frameworks()
         document = await services.open_document(path)
         notes: list[str] = []
         if framework_id is not None:
@@ -192,6 +194,7 @@ class ReviewSession:
             finally:
                 for activity in self.activity.values():
                     activity.model = ""  # nothing is analysing any more
+        self.last_run = run
         if run.queued:
             await services.publish_queue()
         return run
@@ -354,6 +357,7 @@ class ReviewSession:
             self.state,
             {**self.attempt_logs, **(attempts or {})},
             self.provenance,
+            self.last_run,
         )
 
     async def export(

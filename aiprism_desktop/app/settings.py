@@ -42,7 +42,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("review.framework", "hawkeye", str, "Framework", "Checklist framework id."),
     Setting(
-        "review.concurrency", 4, int, "Parallel sections", "Sections reviewed at once.", minimum=1
+        "review.concurrency",
+        8,
+        int,
+        "Parallel model calls",
+        "At most this many model calls at once (Bedrock lowers it by itself when throttled).",
+        minimum=1,
     ),
     Setting(
         "review.reviewer_name",

@@ -6,13 +6,9 @@ import json
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiprism_desktop.app.decisions_file import DecisionsFileError
-from aiprism_desktop.app.exporting import OutputPathError
-from aiprism_desktop.app.services import AppServices
-from aiprism_desktop.app.session import ReviewSession
-from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.app.errors import DecisionsFileError, OutputPathError
 from aiprism_desktop.core.errors import (
     AIPrismError,
     ConfigError,
@@ -23,6 +19,11 @@ from aiprism_desktop.core.errors import (
     ReviewCancelledError,
     StoreError,
 )
+
+if TYPE_CHECKING:  # the command modules import these when they run
+    from aiprism_desktop.app.services import AppServices
+    from aiprism_desktop.app.session import ReviewSession
+    from aiprism_desktop.core.document import Document, Section
 
 
 class ExitCode(IntEnum):
@@ -161,6 +162,8 @@ async def open_session(
     actor: str | None = None,
 ) -> ReviewSession:
     """Open a document and its stored review, saying what the reviewer should know."""
+    from aiprism_desktop.app.session import ReviewSession
+
     session = await ReviewSession.open(services, path, framework_id=framework_id, actor=actor)
     for note in session.notes:
         info(f"note: {note}")

@@ -75,5 +75,9 @@ class ProgressPrinter:
             self._done += 1
             self._line("✗", event.section_id, str(event.error))
             self._attempts(event.section_id, event.attempts)
-        elif isinstance(event, ev.RunFinished) and event.status == "cancelled":
-            print("Cancelled: finished sections are kept.", file=self._stream, flush=True)
+        elif isinstance(event, ev.RunFinished):
+            if event.status == "cancelled":
+                print("Cancelled: finished sections are kept.", file=self._stream, flush=True)
+            if event.concurrency:
+                levels = ", ".join(f"{model} {calls}" for model, calls in event.concurrency)
+                print(f"Parallel calls settled at: {levels}", file=self._stream, flush=True)

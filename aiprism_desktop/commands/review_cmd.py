@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 from dataclasses import asdict
 from typing import Any
 
-from aiprism_desktop.app.decisions_file import (
-    DecisionsFileError,
-    apply_decisions,
-    read_decisions,
-)
+from aiprism_desktop.app.decisions_file import apply_decisions, read_decisions
+from aiprism_desktop.app.errors import DecisionsFileError
 from aiprism_desktop.app.exporting import ExportResult, check_output_paths
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.app.session import ReviewSession
@@ -39,9 +38,20 @@ async def run_review(args: argparse.Namespace, services: AppServices) -> int:
             entries = read_decisions(args.decisions)
         except DecisionsFileError as error:
             raise DecisionsFileError(f"{error.message} Nothing was analysed or applied.") from None
-    session = await open_session(
-        services, args.file, framework_id=args.framework, actor=args.reviewer
+    # The reviewer (boto3, the rule pack) is built while the document is read: both take time.
+    reviewer = asyncio.ensure_future(
+        services.reviewer(args.provider, region=args.region, concurrency=args.concurrency)
     )
+    try:
+        session = await open_session(
+            services, args.file, framework_id=args.framework, actor=args.reviewer
+        )
+    except BaseException:
+        reviewer.cancel()  # the document's error is the one to report
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reviewer
+        raise
+    await reviewer  # a configuration error (no region, say) is reported here
     document = session.document
     section_ids = pick_sections(document, args.sections)
     for warning in document.warnings:

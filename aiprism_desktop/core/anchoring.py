@@ -24,9 +24,11 @@ sets ``ambiguous`` when the choice was not settled by the hint.
 from __future__ import annotations
 
 import bisect
+import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 
 from aiprism_desktop.core.document import Section
 from aiprism_desktop.core.findings import Anchor
@@ -87,33 +89,78 @@ class AnchorResult:
         return self.anchor is not None
 
 
+# Equivalents that stay one character long (str.translate does them at C speed); "…" becomes
+# three characters and is handled as a special run below.
+_ONE_TO_ONE = str.maketrans({k: v for k, v in _EQUIVALENT.items() if len(v) == 1})
+_INVISIBLE_CLASS = "[\u00ad\u200b\u2060\ufeff]"
+# The only places where normalised text is not the translated original, one character for one:
+# whitespace runs (invisible characters inside them included) become one space, invisible
+# characters elsewhere vanish, and "…" becomes "...".
+_SPECIAL = re.compile(
+    f"(?P<space>(?:{_INVISIBLE_CLASS}*\\s)+{_INVISIBLE_CLASS}*)"
+    f"|(?P<invisible>{_INVISIBLE_CLASS}+)"
+    "|(?P<ellipsis>\u2026)"
+)
+_REPLACEMENT = {"space": " ", "invisible": "", "ellipsis": "..."}
+
+
 @dataclass(frozen=True, slots=True)
 class _Normalized:
+    """Normalised text and the way back to the original: for each special run (in order), where
+    its replacement starts in the normalised text, where it started and ended in the original,
+    and how long its replacement is. Between runs, characters correspond one to one."""
+
     text: str
-    origin: tuple[int, ...]  # for each normalized character, its index in the original string
+    norm_starts: tuple[int, ...]
+    raw_starts: tuple[int, ...]
+    raw_ends: tuple[int, ...]
+    lengths: tuple[int, ...]
+
+    def origin(self, index: int) -> int:
+        """The original index of normalised character ``index``."""
+        run = bisect.bisect_right(self.norm_starts, index) - 1
+        if run < 0:
+            return index
+        offset = index - self.norm_starts[run]
+        if offset < self.lengths[run]:  # inside a replacement: all of it comes from its run
+            return self.raw_starts[run]
+        return self.raw_ends[run] + offset - self.lengths[run]
 
 
 def _normalize(raw: str, *, case_sensitive: bool) -> _Normalized:
-    chars: list[str] = []
-    origin: list[int] = []
-    in_space = False
-    for index, char in enumerate(raw):
-        if char.isspace():
-            if not in_space:
-                chars.append(" ")
-                origin.append(index)
-                in_space = True
-            continue
-        if char in _INVISIBLE:
-            continue  # does not end a whitespace run either: "a \u00ad b" is "a b"
-        in_space = False
-        mapped = _EQUIVALENT.get(char, char)
-        if not case_sensitive:
-            mapped = mapped.lower()
-        for out in mapped:
-            chars.append(out)
-            origin.append(index)
-    return _Normalized("".join(chars), tuple(origin))
+    """Whitespace runs → one space, invisible characters dropped, look-alike quotes, dashes and
+    "…" folded; linear in the text and without a Python step per character."""
+    if not case_sensitive:
+        lowered = raw.lower()
+        if len(lowered) == len(raw):  # lowering kept every index ("İ" would not)
+            raw = lowered
+        else:
+            raw = "".join(c if len(c.lower()) != 1 else c.lower() for c in raw)
+    pieces: list[str] = []
+    norm_starts: list[int] = []
+    raw_starts: list[int] = []
+    raw_ends: list[int] = []
+    lengths: list[int] = []
+    previous = 0
+    position = 0  # in the normalised text
+    for match in _SPECIAL.finditer(raw):
+        start, end = match.span()
+        pieces.append(raw[previous:start])
+        position += start - previous
+        kind = match.lastgroup or "space"
+        replacement = _REPLACEMENT[kind]
+        if kind == "space":  # the space stands for the run's first real whitespace character
+            start += len(match.group()) - len(match.group().lstrip("\u00ad\u200b\u2060\ufeff"))
+        pieces.append(replacement)
+        norm_starts.append(position)
+        raw_starts.append(start)
+        raw_ends.append(end)
+        lengths.append(len(replacement))
+        position += len(replacement)
+        previous = end
+    pieces.append(raw[previous:])
+    text = "".join(pieces).translate(_ONE_TO_ONE)
+    return _Normalized(text, tuple(norm_starts), tuple(raw_starts), tuple(raw_ends), tuple(lengths))
 
 
 def _normalize_quote(quote: str, *, case_sensitive: bool) -> str:
@@ -167,12 +214,12 @@ class SectionMatcher:
         """Raw [start, end) of a normalized match, or None when the match is not acceptable."""
         origin = haystack.origin
         # A match may not begin or end inside one character's expansion ("…" → "...").
-        if start > 0 and origin[start - 1] == origin[start]:
+        if start > 0 and origin(start - 1) == origin(start):
             return None
-        if end < len(origin) and origin[end] == origin[end - 1]:
+        if end < len(haystack.text) and origin(end) == origin(end - 1):
             return None
-        raw_start = origin[start]
-        raw_end = origin[end - 1] + 1
+        raw_start = origin(start)
+        raw_end = origin(end - 1) + 1
         block, offset = self._locate_raw(raw_start)
         if (
             offset is None
@@ -247,11 +294,30 @@ class SectionMatcher:
         )
 
 
-@lru_cache(maxsize=16)
-def _matchers(section: Section) -> tuple[SectionMatcher, SectionMatcher | None]:
+_Matchers = tuple[SectionMatcher, SectionMatcher | None]
+# Matchers of recently used sections, by identity: a section is normalised once and reused by
+# every quote of the run (a 300-page document has 40 sections; hashing a Section would hash all
+# of its text on every lookup). The entry keeps the section alive, so its id is not reused.
+_MATCHER_CACHE: OrderedDict[int, tuple[Section, _Matchers]] = OrderedDict()
+_MATCHER_CACHE_SIZE = 256
+_MATCHER_LOCK = threading.Lock()  # anchoring runs in worker threads too
+
+
+def _matchers(section: Section) -> _Matchers:
+    key = id(section)
+    with _MATCHER_LOCK:
+        entry = _MATCHER_CACHE.get(key)
+        if entry is not None and entry[0] is section:
+            _MATCHER_CACHE.move_to_end(key)
+            return entry[1]
     with_labels = SectionMatcher(section, include_labels=True)
     has_labels = any(block.label for block in section.blocks)
-    return with_labels, SectionMatcher(section, include_labels=False) if has_labels else None
+    matchers = (with_labels, SectionMatcher(section, include_labels=False) if has_labels else None)
+    with _MATCHER_LOCK:
+        _MATCHER_CACHE[key] = (section, matchers)
+        while len(_MATCHER_CACHE) > _MATCHER_CACHE_SIZE:
+            _MATCHER_CACHE.popitem(last=False)
+    return matchers
 
 
 def locate_quote(

@@ -9,16 +9,19 @@ unreachable, typed progress events and cancellation that keeps finished sections
 from __future__ import annotations
 
 import asyncio
-import json
+import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
 
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.codec import attempts_from_json, attempts_to_json
 from aiprism_desktop.core.document import Document, Section
+from aiprism_desktop.core.engine_calls import SectionCalls, all_parts
 from aiprism_desktop.core.engine_events import Emitter, EventSink
 from aiprism_desktop.core.engine_parts import (
+    SectionOutcome,
+    concurrency_levels,
     find_section,
     findings_from_drafts,
     halve,
@@ -26,6 +29,7 @@ from aiprism_desktop.core.engine_parts import (
     queued_framework,
     reanchored,
 )
+from aiprism_desktop.core.engine_queue import QueueLabel, enqueue, take_off_queue
 from aiprism_desktop.core.errors import (
     AIPrismError,
     InternalError,
@@ -39,7 +43,6 @@ from aiprism_desktop.core.ports import (
     CacheKey,
     FindingRepository,
     Outbox,
-    OutboxItem,
     ReviewCache,
     SectionReview,
 )
@@ -63,22 +66,6 @@ PromptBuilder = Callable[[Document, Section, Framework], tuple[Prompt, ...]]
 MAX_SPLIT_DEPTH = 3
 
 
-@dataclass(frozen=True, slots=True)
-class SectionOutcome:
-    """A finished section review."""
-
-    findings: tuple[Finding, ...]
-    model: str
-    cached: bool
-    attempts: tuple[Attempt, ...] = ()
-
-
-def _default_prompts(
-    document: Document, section: Section, framework: Framework
-) -> tuple[Prompt, ...]:
-    return build_review_prompts(document, section, framework)
-
-
 class ReviewEngine:
     """Analyzes sections through one Reviewer with caching, persistence and an outbox."""
 
@@ -91,7 +78,7 @@ class ReviewEngine:
         findings: FindingRepository | None = None,
         outbox: Outbox | None = None,
         concurrency: int = 4,
-        prompt_builder: PromptBuilder = _default_prompts,
+        prompt_builder: PromptBuilder | None = None,
     ) -> None:
         self.reviewer = reviewer
         self.framework = framework
@@ -99,8 +86,19 @@ class ReviewEngine:
         self._findings = findings
         self._outbox = outbox
         self._concurrency = max(1, min(concurrency, reviewer.info.max_concurrency))
-        self._build_prompts = prompt_builder
+        self._build_prompts = prompt_builder or self._provider_sized_prompts
         self._context: tuple[Document, str] | None = None
+
+    def _provider_sized_prompts(
+        self, document: Document, section: Section, framework: Framework
+    ) -> tuple[Prompt, ...]:
+        """Parts as large as the provider's models take (one part for almost every section)."""
+        limit = self.reviewer.info.max_section_chars
+        return build_review_prompts(document, section, framework, max_section_chars=limit)
+
+    @property
+    def _queue_label(self) -> QueueLabel:
+        return QueueLabel(self.reviewer.info.name, self.framework.id)
 
     @property
     def concurrency(self) -> int:
@@ -126,6 +124,10 @@ class ReviewEngine:
             context_hash=self._context_hash(document) if info.document_scoped else "",
         )
 
+    def _prepare(self, document: Document, section: Section) -> tuple[tuple[Prompt, ...], CacheKey]:
+        prompts = self._build_prompts(document, section, self.framework)
+        return prompts, self.cache_key(document, section, prompts)
+
     def _context_hash(self, document: Document) -> str:
         """``document_context_hash``, computed once per document rather than per section."""
         if self._context is None or self._context[0] is not document:
@@ -140,7 +142,8 @@ class ReviewEngine:
         on_event: EventSink | None = None,
         use_cache: bool = True,
     ) -> ev.RunFinished:
-        """Review the given sections (all when None), at most ``concurrency`` at a time.
+        """Review the given sections (all when None), at most ``concurrency`` model calls at a
+        time; the parts of a long section run in parallel.
 
         Each section's findings are persisted as soon as it finishes, so cancelling the run
         (cancel the task awaiting this coroutine) keeps every finished section. On cancel a
@@ -158,12 +161,11 @@ class ReviewEngine:
         total = len(sections)
         await emit(ev.RunStarted(total=total, provider=self.reviewer.info.name))
         counts = {"finished": 0, "failed": 0, "queued": 0, "cached": 0, "done": 0}
-        semaphore = asyncio.Semaphore(self._concurrency)
+        slots = asyncio.Semaphore(self._concurrency)  # counts model calls, not sections
 
         async def run_one(section: Section) -> None:
-            async with semaphore:
-                await emit(ev.SectionStarted(section_id=section.id, title=section.title))
-                event = await self._settle(document, section, use_cache=use_cache, emit=emit)
+            calls = SectionCalls(slots, emit, section)
+            event = await self._settle(document, section, use_cache=use_cache, calls=calls)
             if isinstance(event, ev.SectionFinished):
                 counts["finished"] += 1
                 counts["cached"] += int(event.cached)
@@ -182,6 +184,7 @@ class ReviewEngine:
                 failed=counts["failed"],
                 queued=counts["queued"],
                 cached=counts["cached"],
+                concurrency=concurrency_levels(self.reviewer),
             )
 
         try:
@@ -204,24 +207,30 @@ class ReviewEngine:
         *,
         use_cache: bool = True,
         on_attempt: AttemptObserver | None = None,
+        calls: SectionCalls | None = None,
     ) -> SectionOutcome:
         """Review one section (cache first); raises the provider's error on failure.
 
-        ``on_attempt`` hears of each model call as it starts and ends.
+        ``on_attempt`` hears of each model call as it starts and ends; ``calls`` are the run's
+        call slots (none: no limit). Anchoring runs in a worker thread, off the event loop.
         """
-        prompts = self._build_prompts(document, section, self.framework)
-        key = self.cache_key(document, section, prompts)
+        calls = calls or SectionCalls(asyncio.Semaphore(self._concurrency), Emitter(None), section)
+        # Building a long section's prompts and hashing them takes milliseconds: off the loop.
+        prompts, key = await asyncio.to_thread(self._prepare, document, section)
         if use_cache and self._cache is not None:
             cached = await self._cache.get(key)
             if cached is not None:
-                findings = reanchored(section, cached.findings)
+                await calls.started()
+                findings = await asyncio.to_thread(reanchored, section, cached.findings)
                 await self._save(document, section, findings, cached.model, cached.attempts_json)
                 attempts = attempts_from_json(cached.attempts_json)
                 return SectionOutcome(findings, cached.model, cached=True, attempts=attempts)
 
-        result = await self._review_part(document, section, prompts, depth=0, observe=on_attempt)
-        findings = findings_from_drafts(
-            section, result.drafts, self.framework.id, prompts[0].version
+        result = await self._review_part(
+            document, section, prompts, depth=0, observe=on_attempt, calls=calls
+        )
+        findings = await asyncio.to_thread(
+            findings_from_drafts, section, result.drafts, self.framework.id, prompts[0].version
         )
         if self._cache is not None:
             await self._cache.put(
@@ -281,8 +290,8 @@ class ReviewEngine:
             if document is None or section is None:
                 await self._outbox.complete(item.id)
                 continue
-            await emit(ev.SectionStarted(section_id=section.id, title=section.title))
-            event = await self._settle(document, section, use_cache=True, queue=False, emit=emit)
+            calls = SectionCalls(asyncio.Semaphore(self._concurrency), emit, section)
+            event = await self._settle(document, section, use_cache=True, queue=False, calls=calls)
             await emit.drain()
             await emit(event)
             if isinstance(event, ev.SectionFinished):
@@ -299,11 +308,12 @@ class ReviewEngine:
         section: Section,
         *,
         use_cache: bool,
-        emit: Emitter,
+        calls: SectionCalls,
         queue: bool = True,
     ) -> ev.EngineEvent:
         """Review a section and turn the outcome, whatever it is, into one event."""
         if section.is_empty:
+            await calls.started()
             # Looked at and found empty: it counts as reviewed (with no finding) in coverage.
             try:
                 await self._save(document, section, (), "", "[]")
@@ -315,22 +325,14 @@ class ReviewEngine:
                 document,
                 section,
                 use_cache=use_cache,
-                on_attempt=emit.attempt_observer(section.id),
+                on_attempt=calls.attempt_observer(),
+                calls=calls,
             )
         except asyncio.CancelledError:
             raise
         except ProviderUnavailableError as error:
             if queue and self._outbox is not None:
-                await self._outbox.enqueue(
-                    OutboxItem(
-                        id=0,
-                        document_id=document.sha256,
-                        section_id=section.id,
-                        provider=self.reviewer.info.name,
-                        payload_json=json.dumps({"framework": self.framework.id}),
-                        last_error=str(error),
-                    )
-                )
+                await enqueue(self._outbox, document, section, self._queue_label, error)
                 return ev.SectionQueued(section_id=section.id, error=error)
             return ev.SectionFailed(section_id=section.id, error=error)
         except AIPrismError as error:
@@ -340,7 +342,8 @@ class ReviewEngine:
             log.exception("Reviewing section %s failed unexpectedly", section.id)
             internal = InternalError(detail=f"{type(error).__name__}: {error}")
             return ev.SectionFailed(section_id=section.id, error=internal)
-        await self._clear_queued(document.sha256, section.id)
+        if self._outbox is not None:
+            await take_off_queue(self._outbox, document, section, self.reviewer.info.name)
         return ev.SectionFinished(
             section_id=section.id,
             findings=outcome.findings,
@@ -348,14 +351,6 @@ class ReviewEngine:
             cached=outcome.cached,
             attempts=outcome.attempts,
         )
-
-    async def _clear_queued(self, document_id: str, section_id: str) -> None:
-        """A section that was queued while offline and has now been reviewed leaves the queue."""
-        if self._outbox is None:
-            return
-        for item in await self._outbox.pending(self.reviewer.info.name):
-            if (item.document_id, item.section_id) == (document_id, section_id):
-                await self._outbox.complete(item.id)
 
     async def _review_part(
         self,
@@ -365,31 +360,41 @@ class ReviewEngine:
         *,
         depth: int,
         observe: AttemptObserver | None,
+        calls: SectionCalls,
     ) -> SectionReviewResult:
-        """Review a section (or part of one) prompt by prompt; halve it when it is too large.
+        """Review a section (or part of one), all its prompts at once under the call slots;
+        halve it by blocks when the provider finds it too large.
 
         Long sections already arrive as several prompts (``build_review_prompts`` never
-        truncates); a provider that still finds a part too large gets it halved by blocks.
+        truncates, and sizes parts from the provider's context window).
         """
+
+        def call(prompt: Prompt) -> Callable[[], Coroutine[Any, Any, SectionReviewResult]]:
+            async def run() -> SectionReviewResult:
+                async with calls.slot():
+                    request = SectionReviewRequest(document, part, self.framework, prompt, observe)
+                    return await self.reviewer.review_section(request)
+
+            return run
+
         try:
-            results = [
-                await self.reviewer.review_section(
-                    SectionReviewRequest(document, part, self.framework, prompt, observe)
-                )
-                for prompt in prompts
-            ]
+            results = await all_parts([call(prompt) for prompt in prompts])
         except SectionTooLargeError:
             halves = halve(part)
             if depth >= MAX_SPLIT_DEPTH or halves is None:
                 raise
-            results = [
-                await self._review_part(
-                    document,
-                    half,
-                    self._build_prompts(document, half, self.framework),
-                    depth=depth + 1,
-                    observe=observe,
-                )
-                for half in halves
-            ]
+            results = await all_parts(
+                [
+                    functools.partial(
+                        self._review_part,
+                        document,
+                        half,
+                        self._build_prompts(document, half, self.framework),
+                        depth=depth + 1,
+                        observe=observe,
+                        calls=calls,
+                    )
+                    for half in halves
+                ]
+            )
         return merge_results(results)

@@ -102,6 +102,8 @@ class RunFinished:
     failed: int
     queued: int
     cached: int
+    # Where the provider's adaptive concurrency settled: (model, calls at once), by model.
+    concurrency: tuple[tuple[str, int], ...] = ()
 
 
 EngineEvent = (

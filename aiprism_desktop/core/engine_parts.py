@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from aiprism_desktop.core.anchoring import anchor_quote
 from aiprism_desktop.core.document import Document, Section
@@ -13,7 +13,22 @@ from aiprism_desktop.core.finding_schema import FindingDraft
 from aiprism_desktop.core.findings import Finding
 from aiprism_desktop.core.ports import OutboxItem
 from aiprism_desktop.core.review_keys import finding_id
-from aiprism_desktop.core.reviewer import SectionReviewResult
+from aiprism_desktop.core.reviewer import (
+    AdaptiveConcurrency,
+    Attempt,
+    Reviewer,
+    SectionReviewResult,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionOutcome:
+    """A finished section review."""
+
+    findings: tuple[Finding, ...]
+    model: str
+    cached: bool
+    attempts: tuple[Attempt, ...] = ()
 
 
 def find_section(document: Document, section_id: str) -> Section | None:
@@ -108,3 +123,10 @@ def reanchored(section: Section, cached: Sequence[Finding]) -> tuple[Finding, ..
         )
         for i, finding in enumerate(cached)
     )
+
+
+def concurrency_levels(reviewer: Reviewer) -> tuple[tuple[str, int], ...]:
+    """Where the provider's adaptive concurrency stands, by model (empty when it has none)."""
+    if not isinstance(reviewer, AdaptiveConcurrency):
+        return ()
+    return tuple(sorted(reviewer.concurrency_levels().items()))

@@ -14,20 +14,22 @@ normalizes it; anything that cannot be read without guessing is an error.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from typing import TYPE_CHECKING, Any, Final
 
 from aiprism_desktop.core.errors import InvalidResponseError
 from aiprism_desktop.core.findings import FindingType, Risk
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.text_clean import clean_line, clean_text
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,23 @@ _TOLERANT_ITEM_SCHEMA: dict[str, Any] = {
     },
     "required": ["type", "risk", "category", "description", "confidence"],
 }
-_ITEM_VALIDATOR = Draft202012Validator(_TOLERANT_ITEM_SCHEMA)
+
+
+def _best_match(errors: Iterable[ValidationError]) -> ValidationError | None:
+    from jsonschema.exceptions import best_match
+
+    found: ValidationError | None = best_match(errors)
+    return found
+
+
+@functools.cache
+def item_validator() -> Draft202012Validator:
+    """The validator, built on first use: importing jsonschema costs start-up time."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_TOLERANT_ITEM_SCHEMA)
+
+
 _LEGACY_KEYS = {"risk_level": "risk", "hawkeye_refs": "framework_refs"}  # the old app's names
 
 # Enum normalization: words that only restate what the field is are ignored; what remains must
@@ -313,7 +331,7 @@ def parse_findings(
         if not isinstance(raw_item, Mapping):
             raise invalid_response(f"finding {index}: not an object")
         item = _with_canonical_keys(raw_item)
-        error = best_match(_ITEM_VALIDATOR.iter_errors(item))
+        error = _best_match(item_validator().iter_errors(item))
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "finding"
             raise invalid_response(f"finding {index}: {where}: {_short(error.message, 200)}")

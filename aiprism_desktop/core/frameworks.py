@@ -7,22 +7,25 @@ the file and the problem while the built-ins still load.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from aiprism_desktop.core.errors import ConfigError
 from aiprism_desktop.core.yaml_data import load_yaml_data
 
 if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
     from aiprism_desktop.core.document import Section
 
 _log = logging.getLogger(__name__)
@@ -130,7 +133,21 @@ _FRAMEWORK_FILE_SCHEMA: dict[str, Any] = {
     "required": ["id", "name", "version", "points", "categories"],
     "additionalProperties": False,
 }
-_VALIDATOR = Draft202012Validator(_FRAMEWORK_FILE_SCHEMA)
+
+
+def _best_match(errors: Iterable[ValidationError]) -> ValidationError | None:
+    from jsonschema.exceptions import best_match
+
+    found: ValidationError | None = best_match(errors)
+    return found
+
+
+@functools.cache
+def validator() -> Draft202012Validator:
+    """The validator, built on first use: importing jsonschema costs start-up time."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_FRAMEWORK_FILE_SCHEMA)
 
 
 def _file_error(path: Path, problem: str) -> ConfigError:
@@ -178,7 +195,7 @@ def load_framework_file(path: Path) -> Framework:
         raise _file_error(path, f"it is not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise _file_error(path, "it must be a mapping with id, name, version, points, categories")
-    error = best_match(_VALIDATOR.iter_errors(data))
+    error = _best_match(validator().iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "top level"
         raise _file_error(path, f"{where}: {error.message[:200]}")
@@ -253,6 +270,7 @@ def load_frameworks(
     return catalog.frameworks
 
 
+@functools.lru_cache(maxsize=1024)
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     # Word-start match, so "action" also matches "Actions" but "act" does not match "impact".
     words = r"\s+".join(re.escape(w) for w in keyword.split())

@@ -130,8 +130,11 @@ def _section_place(document: Document, section: Section) -> str:
     return f'Section under review: "{title}" ({place}heading level {section.level}).'
 
 
-def review_parts(section: Section, *, max_section_chars: int) -> tuple[str, ...]:
-    """The section text as it will be sent: one part, or several when it is too long."""
+def review_parts(section: Section, *, max_section_chars: int | None) -> tuple[str, ...]:
+    """The section text as it will be sent: one part, or several when it is too long for the
+    provider (``None``: the provider takes sections of any length)."""
+    if max_section_chars is None:
+        return (section.text,)
     return split_section_text(section.text, max_section_chars)
 
 
@@ -140,15 +143,17 @@ def build_review_prompt(
     section: Section,
     framework: Framework,
     *,
-    max_section_chars: int = DEFAULT_MAX_SECTION_CHARS,
+    max_section_chars: int | None = DEFAULT_MAX_SECTION_CHARS,
     part: int = 0,
+    parts: tuple[str, ...] | None = None,
 ) -> Prompt:
     """The prompt for one section (or for part ``part`` of a section that is too long).
 
     A long section is never cut silently: the prompt says how long it is, how many parts it
     was split into and which one it carries. Use ``build_review_prompts`` to get every part.
     """
-    parts = review_parts(section, max_section_chars=max_section_chars)
+    if parts is None:
+        parts = review_parts(section, max_section_chars=max_section_chars)
     if not 0 <= part < len(parts):
         raise ValueError(f"part {part} does not exist (the section has {len(parts)} parts)")
     lines = [
@@ -180,15 +185,13 @@ def build_review_prompts(
     section: Section,
     framework: Framework,
     *,
-    max_section_chars: int = DEFAULT_MAX_SECTION_CHARS,
+    max_section_chars: int | None = DEFAULT_MAX_SECTION_CHARS,
 ) -> tuple[Prompt, ...]:
     """One prompt per part of the section (usually exactly one)."""
-    count = len(review_parts(section, max_section_chars=max_section_chars))
+    parts = review_parts(section, max_section_chars=max_section_chars)
     return tuple(
-        build_review_prompt(
-            document, section, framework, max_section_chars=max_section_chars, part=i
-        )
-        for i in range(count)
+        build_review_prompt(document, section, framework, part=i, parts=parts)
+        for i in range(len(parts))
     )
 
 

@@ -14,7 +14,7 @@ from typing import Literal, Protocol, runtime_checkable
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.finding_schema import FindingDraft
 from aiprism_desktop.core.frameworks import Framework
-from aiprism_desktop.core.prompts import Prompt
+from aiprism_desktop.core.prompts import DEFAULT_MAX_SECTION_CHARS, Prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,10 @@ class ProviderInfo:
     # (e.g. the offline rules compare dates and acronyms across sections): the review cache
     # then keys on the whole document's content as well.
     document_scoped: bool = False
+    # The longest section text one request may carry (from the smallest context window of the
+    # provider's models, after the prompt and the answer's budget); longer sections are sent in
+    # parts, all at once. None: any length (the offline rules read whole sections).
+    max_section_chars: int | None = DEFAULT_MAX_SECTION_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,4 +207,13 @@ class ModelControl(Protocol):
 
     async def health(self, *, probe: bool = False) -> Health:
         """Model states; with ``probe``, one cheap call that proves the provider answers."""
+        ...
+
+
+@runtime_checkable
+class AdaptiveConcurrency(Protocol):
+    """A provider that adapts how many calls it makes at once (to each model)."""
+
+    def concurrency_levels(self) -> dict[str, int]:
+        """Calls each model is allowed at once now, for the models used so far."""
         ...

@@ -62,5 +62,7 @@ async def create_reviewer(
             max_concurrency=max(1, concurrency),
             chain=ChainSettings(allow_global_profiles=allow_global_profiles),
         )
-        return BedrockReviewer(session, health, settings, user_config_dir=config_dir)
+        reviewer = BedrockReviewer(session, health, settings, user_config_dir=config_dir)
+        await reviewer.connect()  # the client now (off the loop), not inside the first call
+        return reviewer
     raise ConfigError(f"Unknown provider '{name}'. Choose one of: {', '.join(PROVIDERS)}.")

@@ -62,6 +62,10 @@ class ServerState(Protocol):
 
     def record(self, record: RecordedRequest, outcome: str) -> None: ...
 
+    def enter(self, key: str) -> int: ...
+
+    def leave(self, key: str) -> None: ...
+
     def track(self, conn: socket.socket, *, add: bool) -> None: ...
 
 
@@ -190,6 +194,31 @@ class BedrockHandler(BaseHTTPRequestHandler):
             fake.record(record, f"rejected:{problem.code}")
             self._send_error_spec(problem)
             return
+        if script.max_concurrent is not None:
+            in_flight = fake.enter(key)
+            try:
+                if in_flight > script.max_concurrent:  # an account quota the client cannot see
+                    fake.record(record, "throttled:over-concurrency")
+                    self._send_error_spec(
+                        ErrorSpec("ThrottlingException", 429, "Too many concurrent requests.")
+                    )
+                    return
+                self._serve(record, operation, body, model_id, key, script)
+            finally:
+                fake.leave(key)
+            return
+        self._serve(record, operation, body, model_id, key, script)
+
+    def _serve(
+        self,
+        record: RecordedRequest,
+        operation: str,
+        body: dict[str, Any],
+        model_id: str,
+        key: str,
+        script: ModelScript,
+    ) -> None:
+        fake = self.server.fake
         seq, outcome = fake.next_outcome(key, script)
         fake.record(record, outcome.kind)
         latency = outcome.latency if outcome.latency is not None else script.latency

@@ -220,6 +220,7 @@ class ModelScript:
     latency: float = 0.0
     delta_delay: float = 0.0  # pause between content deltas of a stream (seconds)
     chunk_chars: int = 24  # size of text / tool-input deltas in a stream
+    max_concurrent: int | None = None  # more requests at once are throttled (unseen quota)
     strict_sampling: bool = False  # temperature + topP together → ValidationException
     requires_profile: bool = False  # bare id (no geo prefix) → "on-demand throughput" error
     count_tokens: CountTokensMode = "supported"

@@ -24,6 +24,7 @@ Scenario format (JSON or TOML, same structure; ``.toml`` suffix selects TOML)::
     latency = 2.0                  # seconds before the response head (every outcome)
     delta_delay = 0.0              # seconds between content deltas (and before a failure)
     chunk_chars = 24               # size of text / tool-input deltas in a stream
+    max_concurrent = 4             # more requests at once → ThrottlingException (a quota)
     strict_sampling = true         # temperature + topP together → ValidationException
     requires_profile = true        # a bare id (no geo prefix) → "on-demand throughput …" error
     count_tokens = "supported"     # or "unsupported" (ValidationException) / "access_denied"
@@ -112,6 +113,8 @@ class FakeBedrock:
         self.stopping = threading.Event()
         self._scenario = self._coerce(scenario)
         self._positions: dict[str, int] = {}
+        self._in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}  # per scripted model with max_concurrent
         self._requests: list[RecordedRequest] = []
         self._connections: set[socket.socket] = set()
         self._server: BedrockHTTPServer | None = None
@@ -224,6 +227,17 @@ class FakeBedrock:
 
     def requests_for(self, operation: Operation | None = None) -> list[RecordedRequest]:
         return [r for r in self.requests if operation is None or r.operation == operation]
+
+    def enter(self, key: str) -> int:
+        """A request for ``key`` starts being served; how many are being served now."""
+        with self._lock:
+            self._in_flight[key] = self._in_flight.get(key, 0) + 1
+            self.max_in_flight[key] = max(self.max_in_flight.get(key, 0), self._in_flight[key])
+            return self._in_flight[key]
+
+    def leave(self, key: str) -> None:
+        with self._lock:
+            self._in_flight[key] -= 1
 
     def next_outcome(self, key: str, script: ModelScript) -> tuple[int, Outcome]:
         with self._lock:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from aiprism_desktop.core.errors import ProviderError, ProviderUnavailableError
 from aiprism_desktop.core.finding_schema import FindingDraft
 from aiprism_desktop.core.findings import FindingType, Risk
+from aiprism_desktop.core.prompts import DEFAULT_MAX_SECTION_CHARS
 from aiprism_desktop.core.reviewer import (
     Attempt,
     ChatEvent,
@@ -52,6 +53,7 @@ class ScriptedReviewer:
     max_concurrency: int = 16
     reachable: bool = True
     name: str = "scripted"
+    max_section_chars: int | None = DEFAULT_MAX_SECTION_CHARS
     overrides: dict[str, Outcome] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     in_flight: int = 0
@@ -67,6 +69,7 @@ class ScriptedReviewer:
             needs_credentials=False,
             max_concurrency=self.max_concurrency,
             models=(self.model,),
+            max_section_chars=self.max_section_chars,
         )
 
     async def review_section(self, request: SectionReviewRequest) -> SectionReviewResult:

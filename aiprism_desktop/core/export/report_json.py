@@ -96,11 +96,13 @@ def build_json_report(
     generated_at: str | None = None,
     export: ExportRecord | None = None,
     provenance: Mapping[str, SectionProvenance] | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report as a JSON-able dict.
 
     ``attempts`` and ``provenance`` say how each section was reviewed; ``export`` adds what the
-    .docx export of the same command did (summary, and each finding's placement).
+    .docx export of the same command did (summary, and each finding's placement); ``run`` what
+    the analysis run of the same session did (counts, where adaptive concurrency settled).
     """
     analyzed = state.analyzed_sections
     reviewed = provenance or {}
@@ -144,6 +146,8 @@ def build_json_report(
     }
     if export is not None:
         report["export"] = export.to_dict()
+    if run is not None:
+        report["run"] = dict(run)
     return report
 
 
@@ -156,6 +160,7 @@ def render_json_report(
     generated_at: str | None = None,
     export: ExportRecord | None = None,
     provenance: Mapping[str, SectionProvenance] | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> str:
     """The report as JSON text (UTF-8, indented)."""
     report = build_json_report(
@@ -166,6 +171,7 @@ def render_json_report(
         generated_at=generated_at,
         export=export,
         provenance=provenance,
+        run=run,
     )
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
@@ -179,9 +185,16 @@ def write_json_report(
     attempts: AttemptLogs | None = None,
     export: ExportRecord | None = None,
     provenance: Mapping[str, SectionProvenance] | None = None,
+    run: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the JSON report; ``ExportError`` when it cannot be saved."""
     text = render_json_report(
-        document, state, framework, attempts=attempts, export=export, provenance=provenance
+        document,
+        state,
+        framework,
+        attempts=attempts,
+        export=export,
+        provenance=provenance,
+        run=run,
     )
     return write_text_atomically(path, text)

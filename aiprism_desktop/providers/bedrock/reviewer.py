@@ -66,6 +66,23 @@ if TYPE_CHECKING:
 
 _Answer = tuple[ModelAnswer, tuple[FindingDraft, ...]]
 
+# A section part must leave room for the prompt around it (system prompt, framework, outline)
+# and the answer. Characters per token: a safe lower bound for English prose; each call is
+# still checked against the model's window first (CountTokens when the estimate is close).
+PROMPT_RESERVE_TOKENS = 8_000
+SAFE_CHARS_PER_TOKEN = 3
+
+
+def section_chars(profiles: tuple[ModelProfile, ...]) -> int:
+    """The longest section text one request may carry with every enabled model of the chain."""
+    usable = [p for p in profiles if p.enabled] or list(profiles)
+    tokens = min(
+        (p.context_window - p.default_max_tokens - PROMPT_RESERVE_TOKENS) / p.tokenizer_factor
+        for p in usable
+    )
+    return max(4_000, int(tokens * SAFE_CHARS_PER_TOKEN))
+
+
 # CountTokens is an optimisation: when it is slow, the local estimate decides instead.
 COUNT_TOKENS_TIMEOUT_S = 10.0
 
@@ -105,6 +122,7 @@ class BedrockReviewer:
             settings.chain,
             attempt_timeout_s=min(settings.chain.attempt_timeout_s, settings.read_timeout_s),
             stream_idle_s=min(settings.chain.stream_idle_s, settings.read_timeout_s),
+            concurrency_ceiling=settings.max_concurrency,
         )
         self.chain = ModelChain(
             chain_profiles, settings.region, health, settings=chain_settings, timing=timing
@@ -123,7 +141,16 @@ class BedrockReviewer:
             needs_credentials=True,
             max_concurrency=self.settings.max_concurrency,
             models=tuple(p.key for p in self.chain.profiles),
+            max_section_chars=section_chars(self.chain.profiles),
         )
+
+    def concurrency_levels(self) -> dict[str, int]:
+        """Calls each model used so far is allowed at once now (its adaptive limit)."""
+        return self.chain.limits.levels()
+
+    async def connect(self) -> None:
+        """Create the boto3 client (in a worker thread); calls would do it on first use."""
+        await self._get_client()
 
     async def _get_client(self) -> BedrockRuntimeClient:
         if self._closed:

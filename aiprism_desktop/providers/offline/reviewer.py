@@ -9,6 +9,7 @@ search over the document and says so: nothing here pretends to be an AI.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from aiprism_desktop.core.document import Document
+from aiprism_desktop.core.errors import ReviewCancelledError
 from aiprism_desktop.core.reviewer import (
     Attempt,
     ChatEvent,
@@ -26,9 +28,20 @@ from aiprism_desktop.core.reviewer import (
     SectionReviewRequest,
     SectionReviewResult,
 )
-from aiprism_desktop.providers.offline.rules.context import CheckKind, DocumentMemo, SectionContext
-from aiprism_desktop.providers.offline.rules.registry import BUILTIN_KINDS
-from aiprism_desktop.providers.offline.rules.ruleset import USER_RULES_SUBDIR, RuleSet, load_ruleset
+from aiprism_desktop.providers.offline.kinds import BUILTIN_KINDS
+from aiprism_desktop.providers.offline.rules.context import (
+    Budget,
+    CheckKind,
+    DocumentMemo,
+    ReviewCancelled,
+    SectionContext,
+)
+from aiprism_desktop.providers.offline.rules.merge import finish_section
+from aiprism_desktop.providers.offline.rules.ruleset import (
+    USER_RULES_SUBDIR,
+    RuleSet,
+    load_ruleset,
+)
 from aiprism_desktop.providers.offline.rules.runner import PlacedDraft, in_reading_order, run_rule
 from aiprism_desktop.providers.offline.rules.search import search
 
@@ -43,6 +56,10 @@ NO_MATCH_NOTE: Final = (
     "switch to an AI provider (Bedrock or a team backend) to ask questions."
 )
 _MEMO_DOCUMENTS: Final = 4  # per-document analyses kept (sections of one document share them)
+# Time one rule may spend on one section before the rest of the section is skipped (and the
+# skip reported). Linear checks need a few milliseconds for a 30,000-character section; the
+# budget is there for input nobody foresaw.
+RULE_BUDGET_SECONDS: Final = 2.0
 
 
 def builtin_rules_dir() -> Path:
@@ -57,7 +74,9 @@ class OfflineReviewer:
 
     ``config_dir`` is the user config directory; rule packs in its ``rules/`` folder add to or
     override the built-in ones. ``extra_kinds`` registers more check kinds (plugins, tests).
-    Raises ``ConfigError`` when a rule file is malformed.
+    Raises ``ConfigError`` when a rule file is malformed. Loading compiles the rule packs (once
+    per process): on an event loop, create the reviewer in a worker thread (as
+    ``providers.registry`` does). Reviews run in a worker thread, so the loop stays responsive.
     """
 
     def __init__(
@@ -72,6 +91,7 @@ class OfflineReviewer:
         self._ruleset = load_ruleset(rules_dir or builtin_rules_dir(), user_dir, self._kinds)
         self._model = f"offline-rules/{self._ruleset.version}+{self._ruleset.fingerprint[:12]}"
         self._memos: OrderedDict[tuple[int, str], tuple[Document, DocumentMemo]] = OrderedDict()
+        self._memos_lock = threading.Lock()
         self._info = ProviderInfo(
             name=PROVIDER_NAME,
             display_name="Offline rules (no AI)",
@@ -80,6 +100,7 @@ class OfflineReviewer:
             max_concurrency=4,
             models=(self._model,),
             document_scoped=True,  # cross-section checks: missing sections, contradictions
+            max_section_chars=None,  # the rules read whole sections, however long
         )
 
     @property
@@ -95,37 +116,67 @@ class OfflineReviewer:
     def _memo(self, document: Document) -> DocumentMemo:
         # Keyed by identity and hash; the entry keeps the document alive so its id stays unique.
         key = (id(document), document.sha256)
-        if key in self._memos:
-            self._memos.move_to_end(key)
-            return self._memos[key][1]
-        memo = DocumentMemo()
-        self._memos[key] = (document, memo)
-        while len(self._memos) > _MEMO_DOCUMENTS:
-            self._memos.popitem(last=False)
-        return memo
+        with self._memos_lock:
+            if key in self._memos:
+                self._memos.move_to_end(key)
+                return self._memos[key][1]
+            memo = DocumentMemo()
+            self._memos[key] = (document, memo)
+            while len(self._memos) > _MEMO_DOCUMENTS:
+                self._memos.popitem(last=False)
+            return memo
 
     async def review_section(self, request: SectionReviewRequest) -> SectionReviewResult:
         """Apply every enabled rule that applies to the section, in reading order.
 
-        Yields to the event loop between rules, so cancelling the task takes effect promptly.
+        The rules run in a worker thread; cancelling the task stops them at the next block.
         """
+        cancel = threading.Event()
+        try:
+            return await asyncio.to_thread(self._review, request, cancel)
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
+
+    def _review(
+        self, request: SectionReviewRequest, cancel: threading.Event
+    ) -> SectionReviewResult:
         began = time.perf_counter()
         document, index = _place(request)
-        ctx = SectionContext(document, index, self._memo(document))
+        budget = Budget(RULE_BUDGET_SECONDS, cancel)
+        ctx = SectionContext(document, index, self._memo(document), budget)
         placed: list[PlacedDraft] = []
+        skipped: list[str] = []
         for order, rule in enumerate(self._ruleset.enabled):
-            await asyncio.sleep(0)
-            if not rule.applies_to(ctx.section.title):
+            if not rule.runs_under(request.framework.id) or not rule.applies_to(ctx.section.title):
                 continue
-            hits = self._kinds[rule.kind].run(rule.params, ctx)
-            placed.extend(
-                run_rule(rule, order, hits, ctx, request.framework, self._ruleset.framework_id)
-            )
+            budget.start()
+            try:
+                outcome = run_rule(
+                    rule,
+                    order,
+                    self._kinds[rule.kind].run(rule.params, ctx),
+                    ctx,
+                    request.framework,
+                )
+            except ReviewCancelled:
+                raise ReviewCancelledError("The offline review was cancelled.") from None
+            placed.extend(outcome.placed)
+            if outcome.out_of_time:
+                skipped.append(rule.id)
         latency = (time.perf_counter() - began) * 1000
+        message = ""
+        if skipped:
+            message = (
+                f"Part of this section was not checked by {', '.join(skipped)}: the rule ran out "
+                f"of its {RULE_BUDGET_SECONDS:g} s time budget (the section is unusually long)."
+            )
         return SectionReviewResult(
-            drafts=in_reading_order(placed),
+            drafts=in_reading_order(finish_section(placed)),
             model=self._model,
-            attempts=(Attempt(model=self._model, outcome="ok", latency_ms=latency),),
+            attempts=(
+                Attempt(model=self._model, outcome="ok", latency_ms=latency, message=message),
+            ),
         )
 
     async def chat(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:

@@ -12,6 +12,7 @@ import pytest
 from aiprism_desktop.app.memory_ports import MemoryHealth
 from aiprism_desktop.core.errors import AuthError, ProviderError, SectionTooLargeError
 from aiprism_desktop.providers.bedrock.chain.errors import AllModelsFailedError
+from aiprism_desktop.providers.bedrock.chain.rules import THROTTLE_RETRIES
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.support.bedrock_harness import (
     BASE_IDS,
@@ -40,7 +41,12 @@ def err(name: str, **extra: Any) -> dict[str, Any]:
 
 CASES = [
     Case(
-        "throttling", err("throttling"), "retry", "opus-4-5", AllModelsFailedError, "throttled ×3"
+        "throttling",
+        err("throttling"),
+        "retry",
+        "opus-4-5",
+        AllModelsFailedError,
+        f"throttled ×{THROTTLE_RETRIES + 1}",
     ),
     Case("daily_quota", err("daily_quota"), "fallback", "opus-4-5", AllModelsFailedError, "daily"),
     Case(

@@ -32,7 +32,14 @@ from aiprism_desktop.providers.offline.reviewer import (
 )
 from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
 from tests.providers.contract import ReviewerContract, run, sample_path
-from tests.support.rule_docs import by_rule, hawkeye, make_doc, request_for, review
+from tests.support.rule_docs import (
+    by_rule,
+    hawkeye,
+    make_doc,
+    request_for,
+    review,
+    with_outline,
+)
 
 _MISQUOTE_PACK = """
 rules:
@@ -205,7 +212,7 @@ def test_user_pack_adds_a_rule(tmp_path: Path) -> None:
 def test_later_user_file_wins(tmp_path: Path) -> None:
     _user_pack(tmp_path, "rules:\n  - id: long-sentence\n    params: {max_words: 50}\n", "a.yaml")
     _user_pack(tmp_path, "rules:\n  - id: long-sentence\n    params: {max_words: 8}\n", "b.yaml")
-    document = make_doc(("Background", ["One two three four five six seven eight nine ten."]))
+    document = with_outline(("Background", ["One two three four five six seven eight nine ten."]))
     drafts = by_rule(
         review(document, "Background", OfflineReviewer(config_dir=tmp_path)), "long-sentence"
     )
@@ -315,3 +322,28 @@ def test_health_is_always_reachable() -> None:
     health = run(OfflineReviewer().health())
     assert health.reachable
     assert "rules enabled" in health.detail
+
+
+def test_a_long_section_is_reviewed_once_as_a_whole() -> None:
+    """Sections longer than a model's part size used to reach the rules once per part, each
+    time whole, and came back with every finding twice."""
+    from aiprism_desktop.core.engine import ReviewEngine
+    from aiprism_desktop.core.frameworks import load_frameworks
+    from tests.fakes.synthetic import make_section
+
+    filler = [
+        f"Paragraph {i} records that the review of the account was complete." for i in range(600)
+    ]
+    section = make_section(1, "Background", ["The refund total is TBD.", *filler])
+    assert len(section.text) > 30_000
+    document = Document(
+        path=Path("/synthetic/long.docx"), sha256="l" * 64, title="Long", sections=(section,)
+    )
+    reviewer = OfflineReviewer()
+    assert reviewer.info.max_section_chars is None
+    outcome = run(
+        ReviewEngine(reviewer, load_frameworks(None)["hawkeye"]).review_section(document, section)
+    )
+    quotes = [f.quote for f in outcome.findings]
+    assert "TBD" in " ".join(quotes)
+    assert len(quotes) == len(set(quotes))

@@ -36,8 +36,8 @@ SINGLE_SECTION_CASES: list[tuple[str, str, list[Item], list[str]]] = [
     (
         "passive-hides-actor",
         "Executive Summary",
-        ["The refund was approved on 3 March 2025.", "The listings were quickly taken down."],
-        ["was approved", "were quickly taken"],
+        ["The refund was approved on 3 March 2025.", "The listings were quickly removed."],
+        ["was approved", "were quickly removed"],
     ),
     (
         "passive-hides-actor",
@@ -149,11 +149,11 @@ SINGLE_SECTION_CASES: list[tuple[str, str, list[Item], list[str]]] = [
             table(
                 ["Action", "Owner", "Due date"],
                 ["Add a call-back step for bank changes", "Payments Risk", "30 April 2025"],
-                ["Retrain agents on takeover signals", "TBD", "Q3"],
-                ["Review similar takeovers", "Daniel Okafor", "TBC"],
+                ["Retrain agents on takeover signals", "n/a", "Q3"],
+                ["Review similar takeovers", "Daniel Okafor", "unknown"],
             )
         ],
-        ["TBD", "TBC"],
+        ["n/a", "unknown"],
     ),
     (
         "action-owner-due",

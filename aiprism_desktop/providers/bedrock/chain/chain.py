@@ -234,24 +234,29 @@ class ModelChain(ChainModels):
         repaired = False
         for number in range(self.settings.max_attempts_per_model):
             context = AttemptContext(profile, model_id, max_tokens, number, repair_of)
-            self._record(run, AttemptStarted(profile.key, profile.display_name))
-            started = self.timing.monotonic()
-            try:
-                value = await self._call_with_budget(run, context)
-            except _StopChainError:
-                self._log(
-                    run, profile, started, "fallback", "DeadlineExceeded", "time limit reached"
-                )
-                raise
-            except Exception as error:  # classified below; CancelledError is not an Exception
-                failure: BaseException = error
-                verdict = classify(error)
-            else:
-                tokens = run.usage(value) if run.usage else (None, None)
-                self._log(run, profile, started, "ok", "", "", tokens)
-                run.reached = True
-                await self.tracker.record_success(profile.key, ticket)
-                return ChainSuccess(value, profile, model_id, tuple(run.attempts))
+            # A slot of this model's adaptive limit; waiting for it is not part of the attempt.
+            async with self.limits.slot(profile.key) as slot:
+                self._record(run, AttemptStarted(profile.key, profile.display_name))
+                started = self.timing.monotonic()
+                try:
+                    value = await self._call_with_budget(run, context)
+                except _StopChainError:
+                    self._log(
+                        run, profile, started, "fallback", "DeadlineExceeded", "time limit reached"
+                    )
+                    raise
+                except Exception as error:  # classified below; CancelledError is not an Exception
+                    failure: BaseException = error
+                    verdict = classify(error)
+                    if verdict.throttle:
+                        slot.throttled()
+                else:
+                    slot.succeeded()
+                    tokens = run.usage(value) if run.usage else (None, None)
+                    self._log(run, profile, started, "ok", "", "", tokens)
+                    run.reached = True
+                    await self.tracker.record_success(profile.key, ticket)
+                    return ChainSuccess(value, profile, model_id, tuple(run.attempts))
             self._log(run, profile, started, verdict.action.value, verdict.code, verdict.reason)
             run.reached = run.reached or verdict.answered
             run.unreachable = run.unreachable or verdict.unreachable

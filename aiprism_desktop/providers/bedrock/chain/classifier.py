@@ -25,6 +25,8 @@ from aiprism_desktop.core.errors import InvalidResponseError, SectionTooLargeErr
 from aiprism_desktop.providers.bedrock.chain.rules import (
     CODE_REASONS,
     RULES,
+    THROTTLE_COOLDOWN_S,
+    THROTTLE_RETRIES,
     AbortKind,
     Action,
     Rule,
@@ -78,6 +80,7 @@ class Verdict:
     answered: bool = True  # the service said something (False: unreachable, or silent)
     scope: Scope = Scope.MODEL  # cool down the model, or only this operation on it
     try_global_profile: bool = False  # retry through the ``global.`` profile when allowed
+    throttle: bool = False  # the service asked us to slow down: halve the model's limit
 
 
 # A model that stops answering: retry once, then fall back and leave it alone for a while.
@@ -138,6 +141,7 @@ def classify_code(
                 abort=rule.abort,
                 scope=rule.scope,
                 try_global_profile=rule.try_global_profile,
+                throttle=rule.throttle,
             )
     return _classify_status(normalize_code(code), message, status, retry_after_s)
 
@@ -147,7 +151,15 @@ def _classify_status(
 ) -> Verdict:
     if status == 429:
         return Verdict(
-            Action.RETRY_SAME, "throttled", code, message, 2, 30.0, retry_after_s=retry_after_s
+            Action.RETRY_SAME,
+            "throttled",
+            code,
+            message,
+            THROTTLE_RETRIES,
+            THROTTLE_COOLDOWN_S,
+            counts_as_failure=False,
+            retry_after_s=retry_after_s,
+            throttle=True,
         )
     if status is not None and status >= 500:
         return Verdict(

@@ -20,6 +20,7 @@ from aiprism_desktop.providers.bedrock.chain.cooldown import (
     next_utc_midnight,
     scoped_key,
 )
+from aiprism_desktop.providers.bedrock.chain.limiter import ModelLimits
 from aiprism_desktop.providers.bedrock.chain.profiles import (
     ModelNotInRegionError,
     ModelProfile,
@@ -50,6 +51,7 @@ class ChainModels:
             health, policy=self.settings.breaker, wall=self.timing.wall
         )
         self._profile_ids: dict[str, str] = {}  # learnt: these keys need another id
+        self.limits = ModelLimits(self.settings.concurrency_ceiling)
 
     def _known(self, key: str) -> None:
         keys = [p.key for p in self.profiles]

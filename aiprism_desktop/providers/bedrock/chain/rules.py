@@ -56,6 +56,7 @@ class Rule:
     abort: AbortKind = AbortKind.NONE
     scope: Scope = Scope.MODEL
     try_global_profile: bool = False  # the id may be wrong for the geography: try ``global.``
+    throttle: bool = False  # a request to slow down (feeds the model's adaptive limit)
 
     def matches(self, code: str, message: str) -> bool:
         """True when the lower-cased code and the message fit this row."""
@@ -71,6 +72,11 @@ def _codes(*names: str) -> frozenset[str]:
 def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
+
+# Same-model retries of a throttled call. The adaptive limit halves the model's concurrency at
+# once, so a retry usually gets through; only a model that keeps throttling is left for the next.
+THROTTLE_RETRIES = 3
+THROTTLE_COOLDOWN_S = 30.0  # a model still throttling after its retries is left alone this long
 
 THROTTLE_CODES = _codes(
     "ThrottlingException",
@@ -125,8 +131,10 @@ RULES: tuple[Rule, ...] = (
         None,
         Action.RETRY_SAME,
         "throttled",
-        retries=2,
-        cooldown_s=30.0,
+        retries=THROTTLE_RETRIES,
+        cooldown_s=THROTTLE_COOLDOWN_S,
+        counts_as_failure=False,  # a throttle asks us to slow down; the model is fine
+        throttle=True,
     ),
     Rule(
         "context window",

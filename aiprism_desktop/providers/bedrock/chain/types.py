@@ -31,6 +31,7 @@ class ChainSettings:
     backoff: BackoffPolicy = field(default_factory=BackoffPolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
     max_attempts_per_model: int = 6  # safety net over all same-model retry kinds
+    concurrency_ceiling: int = 8  # calls one model may get at once before any throttling
     more_room_factor: int = 4  # max_tokens growth after a cut-off answer
     attempt_timeout_s: float = 120.0  # one Converse answer, or a stream's first token
     stream_idle_s: float = 60.0  # silence allowed between two chunks of a streamed answer

@@ -8,7 +8,7 @@ for the whole document). Only the first use is reported, in the section where it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,19 @@ from aiprism_desktop.core.document import BlockKind, Document
 from aiprism_desktop.providers.offline.rules.checks_language import compile_pattern
 from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
 
-_TOKEN = re.compile(r"(?<![\w&/-])([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)(?![\w&-])")
+# Starts with the capital (scanned for in C); the character before is checked in ``_tokens``.
+_TOKEN = re.compile(r"([A-Z][A-Za-z0-9&]*[A-Z0-9])(s?)(?![\w&-])")
+_NOT_BEFORE = frozenset("&/-_")
+
+
+def _tokens(text: str) -> Iterator[re.Match[str]]:
+    for match in _TOKEN.finditer(text):
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_BEFORE):
+            continue
+        yield match
+
+
 _ROMAN = re.compile(r"[IVXLCDM]+")
 _EXPANSION_AFTER = re.compile(r"\s*\(\s*[A-Za-z][\w'-]*(?:\s+[\w'&-]+)+\s*\)")
 _DEFINING_VERB = re.compile(r"\s+(?:stands\s+for|means|is\s+short\s+for|refers\s+to)\b", re.I)
@@ -29,6 +41,7 @@ class AcronymParams:
     max_length: int
     max_digits: int
     glossary_sections: re.Pattern[str]
+    skip_english_words: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +63,7 @@ def _prepare(params: Mapping[str, Any]) -> AcronymParams:
         glossary_sections=compile_pattern(
             params.get("glossary_sections", r"glossary|abbreviations|acronyms|definitions")
         ),
+        skip_english_words=bool(params.get("skip_english_words", True)),
     )
 
 
@@ -62,14 +76,26 @@ def _is_acronym(token: str, params: AcronymParams) -> bool:
     return digits <= params.max_digits and sum(ch.isupper() for ch in token) >= 2
 
 
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+
+
 def _shouting(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) > 12 and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
+    """A line written in capitals (a banner, a label): its words are not acronyms."""
+    upper = len(_UPPER.findall(text))
+    if upper <= 7:
+        return False
+    lower = len(_LOWER.findall(text))
+    return upper + lower > 12 and upper / (upper + lower) > 0.6
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 
 
 def _defines(text: str, match: re.Match[str], at_block_start: bool) -> bool:
-    before = text[: match.start()].rstrip()
-    after = text[match.end() :]
+    # Bounded windows: a 400 KB paragraph must not be copied at every acronym.
+    before = text[max(0, match.start() - 200) : match.start()].rstrip()
+    after = text[match.end() : match.end() + 300]
     if before.endswith("(") and after.lstrip().startswith(")"):
         return True  # "Know Your Business (KYB)"
     if _EXPANSION_AFTER.match(after) or _DEFINING_VERB.match(after):
@@ -77,28 +103,42 @@ def _defines(text: str, match: re.Match[str], at_block_start: bool) -> bool:
     return at_block_start and bool(_GLOSSARY_ENTRY.match(after))  # "KYB – Know Your Business"
 
 
-def _first_uses(document: Document, params: AcronymParams) -> dict[int, list[FirstUse]]:
+def _first_uses(
+    document: Document, params: AcronymParams, checkpoint: Callable[[], None]
+) -> dict[int, list[FirstUse]]:
     glossary: set[str] = set()
     for section in document.sections:
         if params.glossary_sections.search(section.title):
             for block in section.blocks:
                 glossary.update(
-                    m.group(1)
-                    for m in _TOKEN.finditer(block.text)
-                    if _is_acronym(m.group(1), params)
+                    m.group(1) for m in _tokens(block.text) if _is_acronym(m.group(1), params)
                 )
     seen: set[str] = set(glossary)
+    if params.skip_english_words:
+        # "HIGH", "AGAIN": shouting or a label, not an acronym, when the document also uses
+        # the word in lower case.
+        lower = {
+            word
+            for section in document.sections
+            for b in section.blocks
+            for word in _LOWER_WORD.findall(b.text)
+        }
+    else:
+        lower = set()
     found: dict[int, list[FirstUse]] = {}
     for section_index, section in enumerate(document.sections):
+        checkpoint()
         for block_index, block in enumerate(section.blocks):
             if block.kind is BlockKind.HEADING or _shouting(block.text):
                 continue
-            for match in _TOKEN.finditer(block.text):
+            for match in _tokens(block.text):
                 acronym = match.group(1)
                 if acronym in seen or not _is_acronym(acronym, params):
                     continue
                 seen.add(acronym)
-                at_start = not block.text[: match.start()].strip()
+                if acronym.lower() in lower:
+                    continue
+                at_start = not block.text[: min(match.start(), 200)].strip() and match.start() < 200
                 if not _defines(block.text, match, at_start):
                     found.setdefault(section_index, []).append(
                         FirstUse(acronym, section_index, block_index, match.start(), match.end())
@@ -107,7 +147,9 @@ def _first_uses(document: Document, params: AcronymParams) -> dict[int, list[Fir
 
 
 def _run(params: AcronymParams, ctx: SectionContext) -> Iterable[Hit]:
-    uses = ctx.memo.get(params, lambda: _first_uses(ctx.document, params))
+    uses = ctx.memo.get(
+        params, lambda: _first_uses(ctx.document, params, ctx.checkpoint), ctx.budget
+    )
     for use in uses.get(ctx.section_index, []):
         yield Hit(use.block_index, use.start, use.end, {"acronym": use.acronym})
 
@@ -121,6 +163,7 @@ UNDEFINED_ACRONYMS = CheckKind(
             "max_length": {"type": "integer", "minimum": 2},
             "max_digits": {"type": "integer", "minimum": 0},
             "glossary_sections": {"type": "string"},
+            "skip_english_words": {"type": "boolean"},
         },
         "additionalProperties": False,
     },

@@ -25,6 +25,7 @@ from aiprism_desktop.providers.offline.rules.dates import (
     qualifier_before,
 )
 from aiprism_desktop.providers.offline.rules.entries import Entry, Piece, section_entries
+from aiprism_desktop.providers.offline.rules.text import contains_any
 
 Value = DateValue | NumberValue
 _DIGIT = re.compile(r"\d")
@@ -34,6 +35,9 @@ _DIGIT = re.compile(r"\d")
 class Fact:
     name: str
     patterns: tuple[re.Pattern[str], ...]
+    # Words one of which a text must contain (lower case) for the patterns to be tried: a
+    # substring test is far cheaper than the patterns, and most paragraphs state no such fact.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,8 @@ def _prepare(
                         f"fact {item['name']!r}: pattern {source!r} has no (?P<value>...) group;"
                         " use {VALUE_DATE}, {VALUE_NUMBER} or {VALUE_MONEY}"
                     )
-            facts.append(Fact(name=item["name"], patterns=patterns))
+            keywords = tuple(word.lower() for word in item.get("keywords", []))
+            facts.append(Fact(name=item["name"], patterns=patterns, keywords=keywords))
         return FactParams(facts=tuple(facts), parse=parse)
 
     return prepare
@@ -93,13 +98,19 @@ def _units(blocks: Iterable[Any]) -> list[Entry]:
     return sorted(units, key=lambda unit: unit.pieces[0].block_index)
 
 
-def _statements(document: Document, params: FactParams) -> list[Statement]:
+def _statements(
+    document: Document, params: FactParams, checkpoint: Callable[[], None]
+) -> list[Statement]:
     found: list[Statement] = []
     for section_index, section in enumerate(document.sections):
+        checkpoint()
         for unit in _units(section.blocks):
             if not _DIGIT.search(unit.text):
                 continue  # every value macro needs a digit: skip the regex work
+            lowered = unit.text.lower()
             for fact in params.facts:
+                if fact.keywords and not contains_any(lowered, fact.keywords):
+                    continue
                 for pattern in fact.patterns:
                     for match in pattern.finditer(unit.text):
                         statement = _statement(fact, match, unit, section_index, params)
@@ -136,10 +147,12 @@ def _statement(
 Contradiction = tuple[Statement, Statement]  # (this section's statement, the reference)
 
 
-def _contradictions(document: Document, params: FactParams) -> dict[int, list[Contradiction]]:
+def _contradictions(
+    document: Document, params: FactParams, checkpoint: Callable[[], None]
+) -> dict[int, list[Contradiction]]:
     """Per section, the first statement of each fact that disagrees with the reference."""
     by_fact: dict[str, list[Statement]] = {}
-    for statement in _statements(document, params):
+    for statement in _statements(document, params, checkpoint):
         by_fact.setdefault(statement.fact, []).append(statement)
     found: dict[int, list[Contradiction]] = {}
     for statements in by_fact.values():
@@ -168,7 +181,9 @@ def _agree(left: Value, right: Value) -> bool:
 
 
 def _run(params: FactParams, ctx: SectionContext) -> Iterable[Hit]:
-    found = ctx.memo.get(params, lambda: _contradictions(ctx.document, params))
+    found = ctx.memo.get(
+        params, lambda: _contradictions(ctx.document, params, ctx.checkpoint), ctx.budget
+    )
     for own, reference in found.get(ctx.section_index, []):
         yield Hit(
             own.block_index,
@@ -199,6 +214,7 @@ def _schema() -> dict[str, Any]:
                             "minItems": 1,
                             "items": {"type": "string", "minLength": 1},
                         },
+                        "keywords": {"type": "array", "items": {"type": "string", "minLength": 1}},
                     },
                     "required": ["name", "patterns"],
                     "additionalProperties": False,

@@ -114,6 +114,9 @@ class Requirement:
     pattern: re.Pattern[str]
     column: re.Pattern[str] | None
     column_value: re.Pattern[str] | None  # None: any cell that is not empty or a placeholder
+    # A short line before the entries that satisfies the requirement for the entries after it
+    # (a timeline's "2019-08-09:" line dates the bullets below it).
+    carried: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,7 @@ class EntryParams:
     paragraphs: str
     min_words: int
     requirements: tuple[Requirement, ...]
+    skip: re.Pattern[str] | None  # entries that are not what the rule is about (done items)
 
 
 def _prepare_entries(params: Mapping[str, Any]) -> EntryParams:
@@ -133,9 +137,11 @@ def _prepare_entries(params: Mapping[str, Any]) -> EntryParams:
                 pattern=compile_pattern(item["pattern"]),
                 column=optional_pattern(item, "column"),
                 column_value=optional_pattern(item, "column_value"),
+                carried=optional_pattern(item, "carried"),
             )
             for item in params["requirements"]
         ),
+        skip=optional_pattern(params, "skip"),
     )
 
 
@@ -161,11 +167,38 @@ def _quote_for(entry: Entry, missing: list[Requirement], texts: tuple[str, ...])
     return Hit(piece.block_index, start, end)
 
 
+_CARRY_MAX_CHARS = 60
+
+
+def _carriers(ctx: SectionContext, entries: list[Entry], requirement: Requirement) -> list[int]:
+    """Indices of the short non-entry lines that satisfy ``requirement`` for what follows."""
+    if requirement.carried is None:
+        return []
+    in_entries = {piece.block_index for entry in entries for piece in entry.pieces}
+    return [
+        index
+        for index in ctx.body_indices()
+        if index not in in_entries
+        and len(ctx.texts[index]) <= _CARRY_MAX_CHARS
+        and requirement.carried.search(ctx.texts[index])
+    ]
+
+
 def _run_entries(params: EntryParams, ctx: SectionContext) -> Iterable[Hit]:
-    for entry in ctx.entries(params.paragraphs):
+    entries = ctx.entries(params.paragraphs)
+    carriers = {r.name: _carriers(ctx, entries, r) for r in params.requirements}
+    for entry in entries:
         if len(words(entry.text)) < params.min_words:
             continue
-        missing = [r for r in params.requirements if not _satisfied(entry, r, ctx.texts)]
+        if params.skip and params.skip.search(entry.text):
+            continue
+        first = entry.pieces[0].block_index
+        missing = [
+            r
+            for r in params.requirements
+            if not _satisfied(entry, r, ctx.texts)
+            and not any(index < first for index in carriers[r.name])
+        ]
         if not missing:
             continue
         spot = _quote_for(entry, missing, ctx.texts)
@@ -189,6 +222,7 @@ ENTRIES_REQUIRE = CheckKind(
         "properties": {
             "paragraphs": {"enum": ["auto", "always", "never"]},
             "min_words": {"type": "integer", "minimum": 0},
+            "skip": {"type": "string"},
             "requirements": {
                 "type": "array",
                 "minItems": 1,
@@ -199,6 +233,7 @@ ENTRIES_REQUIRE = CheckKind(
                         "pattern": {"type": "string", "minLength": 1},
                         "column": {"type": "string"},
                         "column_value": {"type": "string"},
+                        "carried": {"type": "string"},
                     },
                     "required": ["name", "pattern"],
                     "additionalProperties": False,

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import string
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from aiprism_desktop.providers.offline.rules.checks_language import compile_patt
 from aiprism_desktop.providers.offline.rules.context import COMMON_FIELDS, CheckKind
 
 MAX_RULE_FILE_BYTES: Final = 1_000_000
+ANY_FRAMEWORK: Final = "any"  # a pack's applies_to for rules generic to every framework
 USER_RULES_SUBDIR: Final = "rules"
 
 _RULE_PROPERTIES: dict[str, Any] = {
@@ -48,6 +50,7 @@ _RULE_PROPERTIES: dict[str, Any] = {
     "sections": {"type": "string"},
     "skip_sections": {"type": "string"},
     "max_per_section": {"type": "integer", "minimum": 1},
+    "style": {"type": "boolean"},
     "params": {"type": "object"},
 }
 _REQUIRED = ["id", "title", "kind", "type", "risk", "category", "description"]
@@ -74,6 +77,7 @@ _FILE = Draft202012Validator(
             "pack": {"type": "string"},
             "version": {"type": ["string", "number"]},
             "framework": {"type": "string"},
+            "applies_to": {"type": "string", "minLength": 1},
             "description": {"type": "string"},
             "rules": {"type": "array", "items": {"type": "object"}},
         },
@@ -105,6 +109,13 @@ class Rule:
     max_per_section: int | None
     params: Any  # the kind's prepared params
     source: str  # the file(s) that defined it, for messages
+    style: bool = False  # a style remark: counts against the per-section style cap
+    refs_framework: str = "hawkeye"  # the framework whose points framework_refs number
+    pack_framework: str = ANY_FRAMEWORK  # the review framework the rule's pack is for
+
+    def runs_under(self, framework_id: str) -> bool:
+        """Whether the rule's pack applies to reviews against this framework."""
+        return self.pack_framework in (ANY_FRAMEWORK, framework_id)
 
     def applies_to(self, section_title: str) -> bool:
         """Whether the rule runs on a section with this title."""
@@ -118,7 +129,6 @@ class RuleSet:
     """Every rule in order (built-in order, then new user rules), and where they came from."""
 
     rules: tuple[Rule, ...]
-    framework_id: str
     version: str
     fingerprint: str  # changes whenever any rule changes: part of the review cache key
     files: tuple[Path, ...]
@@ -200,7 +210,17 @@ def _check_template(template: str, allowed: frozenset[str], what: str) -> None:
             raise ValueError(f"{what}: unknown placeholder {{{name}}} (available: {choices})")
 
 
-def _compile_rule(raw: Mapping[str, Any], kinds: Mapping[str, CheckKind[Any]], source: str) -> Rule:
+@dataclass(frozen=True, slots=True)
+class _Pack:
+    """What a rule inherits from the file that first defined it."""
+
+    refs_framework: str
+    applies_to: str
+
+
+def _compile_rule(
+    raw: Mapping[str, Any], kinds: Mapping[str, CheckKind[Any]], source: str, pack: _Pack
+) -> Rule:
     """Build a Rule from merged, schema-valid data; ValueError(reason) when it does not fit."""
     kind = kinds.get(raw["kind"])
     if kind is None:
@@ -231,6 +251,9 @@ def _compile_rule(raw: Mapping[str, Any], kinds: Mapping[str, CheckKind[Any]], s
         max_per_section=raw.get("max_per_section"),
         params=kind.prepare(params),
         source=source,
+        style=bool(raw.get("style", False)),
+        refs_framework=pack.refs_framework,
+        pack_framework=pack.applies_to,
     )
 
 
@@ -243,22 +266,60 @@ def _rule_files(directory: Path | None) -> list[Path]:
 def load_ruleset(
     builtin_dir: Path, user_dir: Path | None, kinds: Mapping[str, CheckKind[Any]]
 ) -> RuleSet:
-    """Load ``builtin_dir/*.yaml``, then apply ``user_dir/*.yaml`` (sorted by file name)."""
-    merged: dict[str, dict[str, Any]] = {}
-    touched_by: dict[str, Path] = {}
-    framework_id, version = "hawkeye", "0"
+    """Load ``builtin_dir/*.yaml``, then apply ``user_dir/*.yaml`` (sorted by file name).
+
+    Compiled rule sets are kept for the life of the process, keyed by the files' names, sizes
+    and modification times: a second reviewer (or a second review) does not compile again, and
+    an edited rule file is picked up.
+    """
     builtin_files = _rule_files(builtin_dir)
     if not builtin_files:
         raise ConfigError(
             f"No built-in rule packs were found in {builtin_dir}.", detail=str(builtin_dir)
         )
     user_files = _rule_files(user_dir)
+    key = (_stamp(builtin_files + user_files), tuple(sorted((n, id(k)) for n, k in kinds.items())))
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    ruleset = _load(builtin_files, user_files, kinds)
+    with _CACHE_LOCK:
+        _CACHE[key] = ruleset
+    return ruleset
+
+
+_CACHE: dict[object, RuleSet] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _stamp(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    stamps = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # read_rule_file reports it
+        stamps.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _load(
+    builtin_files: list[Path], user_files: list[Path], kinds: Mapping[str, CheckKind[Any]]
+) -> RuleSet:
+    merged: dict[str, dict[str, Any]] = {}
+    touched_by: dict[str, Path] = {}
+    packs: dict[str, _Pack] = {}
+    versions: list[str] = []
     for path in builtin_files + user_files:
         is_user = path in user_files
         data = read_rule_file(path)
+        pack = _Pack(
+            refs_framework=str(data.get("framework", "hawkeye")),
+            applies_to=str(data.get("applies_to", ANY_FRAMEWORK)),
+        )
         if not is_user:
-            framework_id = str(data.get("framework", framework_id))
-            version = str(data.get("version", version))
+            versions.append(str(data.get("version", "0")))
         for position, raw in enumerate(data["rules"]):
             label = _rule_label(raw, position)
             known = isinstance(raw.get("id"), str) and raw["id"] in merged
@@ -268,6 +329,7 @@ def load_ruleset(
             if problem:
                 raise _error(path, problem)
             merged[raw["id"]] = _merge(merged[raw["id"]], raw) if known else dict(raw)
+            packs.setdefault(raw["id"], pack)
             touched_by[raw["id"]] = path
     rules: list[Rule] = []
     for rule_id, raw in merged.items():
@@ -276,13 +338,21 @@ def load_ruleset(
         if problem:
             raise _error(path, problem)
         try:
-            rules.append(_compile_rule(raw, kinds, str(path)))
+            rules.append(_compile_rule(raw, kinds, str(path), packs[rule_id]))
         except ValueError as exc:
             raise _error(path, f"rule {rule_id!r}: {exc}") from None
-    canonical = json.dumps([version, list(merged.values())], sort_keys=True, default=str)
+    version = "+".join(dict.fromkeys(versions)) or "0"
+    canonical = json.dumps(
+        [
+            version,
+            list(merged.values()),
+            [(p.refs_framework, p.applies_to) for p in packs.values()],
+        ],
+        sort_keys=True,
+        default=str,
+    )
     return RuleSet(
         rules=tuple(rules),
-        framework_id=framework_id,
         version=version,
         fingerprint=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
         files=tuple(builtin_files + user_files),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
 from aiprism_desktop.core.errors import InvalidResponseError
 from aiprism_desktop.core.finding_schema import (
@@ -18,7 +19,7 @@ from aiprism_desktop.core.finding_schema import (
     FindingDraft,
 )
 from aiprism_desktop.core.frameworks import Framework
-from aiprism_desktop.providers.offline.rules.context import Hit, SectionContext
+from aiprism_desktop.providers.offline.rules.context import BudgetExceeded, Hit, SectionContext
 from aiprism_desktop.providers.offline.rules.ruleset import Rule
 from aiprism_desktop.providers.offline.rules.text import span_containing, trim_span, widen_to_unique
 
@@ -31,6 +32,17 @@ class PlacedDraft:
     start: int
     rule_order: int
     draft: FindingDraft
+    end: int = 0
+    rule_title: str = ""
+    style: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """A rule's drafts on one section, and whether it ran out of time before finishing."""
+
+    placed: tuple[PlacedDraft, ...]
+    out_of_time: bool
 
 
 def _invalid(rule: Rule, problem: str) -> InvalidResponseError:
@@ -64,12 +76,17 @@ def _fill(template: str, rule: Rule, hit: Hit, ctx: SectionContext, limit: int) 
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _refs(rule: Rule, framework: Framework, pack_framework: str) -> tuple[int, ...]:
+def _refs(rule: Rule, framework: Framework) -> tuple[int, ...]:
     # Point numbers only mean something in the framework the pack was written for.
-    if framework.id != pack_framework:
+    if framework.id != rule.refs_framework:
         return ()
     numbers = {point.number for point in framework.points}
     return tuple(ref for ref in rule.framework_refs if not numbers or ref in numbers)
+
+
+# A check that finds more than this on one section is stopped there: nobody reads 50 copies of
+# the same remark, and stopping early bounds the work a hostile section can cause.
+MAX_HITS_PER_RULE: Final = 50
 
 
 def run_rule(
@@ -78,21 +95,42 @@ def run_rule(
     hits: Iterable[Hit],
     ctx: SectionContext,
     framework: Framework,
-    pack_framework: str,
-) -> list[PlacedDraft]:
-    """Validate a rule's hits on a section and build its drafts (capped, overlaps removed)."""
+) -> RuleOutcome:
+    """Validate a rule's hits on a section and build its drafts (capped, overlaps removed).
+
+    A check that runs out of its time budget keeps what it found so far; ``out_of_time`` tells
+    the caller to report the skip.
+    """
     placed: list[PlacedDraft] = []
-    taken: list[tuple[int, int, int]] = []
-    refs = _refs(rule, framework, pack_framework)
+    out_of_time = False
+    try:
+        _collect(rule, rule_order, hits, ctx, _refs(rule, framework), placed)
+    except BudgetExceeded:
+        out_of_time = True
+    placed.sort(key=lambda p: (p.block_index, p.start))
+    return RuleOutcome(tuple(placed), out_of_time)
+
+
+def _collect(
+    rule: Rule,
+    rule_order: int,
+    hits: Iterable[Hit],
+    ctx: SectionContext,
+    refs: tuple[int, ...],
+    placed: list[PlacedDraft],
+) -> None:
+    taken: dict[int, list[tuple[int, int]]] = {}
+    limit = min(rule.max_per_section or MAX_HITS_PER_RULE, MAX_HITS_PER_RULE)
     for hit in hits:
         if hit.block_index is None:
             block_index, start, end, quote = -1, 0, 0, ""
         else:
             start, end = _checked_span(rule, hit, ctx)
             block_index = hit.block_index
-            if any(b == block_index and s < end and start < e for b, s, e in taken):
+            spans = taken.setdefault(block_index, [])
+            if any(s < end and start < e for s, e in spans):
                 continue  # one finding per spot and rule
-            taken.append((block_index, start, end))
+            spans.append((start, end))
             quote = ctx.texts[block_index][start:end][:MAX_QUOTE_CHARS]
         draft = FindingDraft(
             origin=f"rule:{rule.id}",
@@ -107,9 +145,11 @@ def run_rule(
             quote=quote,
             confidence=rule.confidence,
         )
-        placed.append(PlacedDraft(block_index, start, rule_order, draft))
-    placed.sort(key=lambda p: (p.block_index, p.start))
-    return placed[: rule.max_per_section] if rule.max_per_section else placed
+        placed.append(
+            PlacedDraft(block_index, start, rule_order, draft, end, rule.title, rule.style)
+        )
+        if len(placed) >= limit:
+            return
 
 
 def in_reading_order(placed: Iterable[PlacedDraft]) -> tuple[FindingDraft, ...]:

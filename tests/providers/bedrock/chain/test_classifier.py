@@ -16,6 +16,7 @@ from aiprism_desktop.providers.bedrock.chain.classifier import (
     normalize_code,
     retry_after_seconds,
 )
+from aiprism_desktop.providers.bedrock.chain.rules import THROTTLE_RETRIES
 
 NEEDS_PROFILE = (
     "Invocation of model ID anthropic.claude-sonnet-4-5-20250929-v1:0 with on-demand throughput "
@@ -214,7 +215,10 @@ def test_daily_quota_cools_down_until_next_utc_day_and_is_not_retried() -> None:
 
 
 def test_retry_budgets_differ_by_class() -> None:
-    assert classify_code("ThrottlingException", "slow").retries == 2
+    throttle = classify_code("ThrottlingException", "slow")
+    assert throttle.retries == THROTTLE_RETRIES
+    assert throttle.throttle  # feeds the model's adaptive limit
+    assert not throttle.counts_as_failure  # a request to slow down is not a model failure
     assert classify_code("ModelTimeoutException", "late").retries == 1
     assert classify_code("ModelErrorException", "oops").retries == 1
 

@@ -103,7 +103,7 @@ async def test_preflight_counts_against_the_deadline() -> None:
     started = time.monotonic()
     with pytest.raises(DeadlineExceededError):
         await models.run(answer, preflight=slow_preflight)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 3.0  # deadline 0.2 s; the preflight alone takes 10 s
 
 
 async def test_connect_failures_until_the_deadline_are_reported_as_unreachable() -> None:
