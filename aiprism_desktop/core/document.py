@@ -25,6 +25,8 @@ class BlockKind(StrEnum):
     TEXT_BOX = "text_box"
     FOOTNOTE = "footnote"
     ENDNOTE = "endnote"
+    HEADER = "header"  # a page header's paragraph (section "Headers and footers")
+    FOOTER = "footer"
 
 
 class SectionKind(StrEnum):
@@ -33,6 +35,7 @@ class SectionKind(StrEnum):
     PREAMBLE = "preamble"  # text before the first heading
     BODY = "body"
     NOTES = "notes"  # footnotes and endnotes, appended as a marked appendix
+    HEADERS_FOOTERS = "headers_footers"  # page headers and footers, the last section
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +215,7 @@ class Document:
     sections: tuple[Section, ...]
     warnings: tuple[DocumentWarning, ...] = ()
     comments: tuple[ExistingComment, ...] = ()
-    source_format: str = "docx"  # docx | docm | dotx | dotm
+    source_format: str = "docx"  # docx | docm | dotx | dotm, or doc | rtf | odt (converted)
     core_properties: dict[str, str] = field(default_factory=dict)
 
     def section(self, section_id: str) -> Section:

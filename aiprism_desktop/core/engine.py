@@ -11,25 +11,24 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.codec import attempts_from_json, attempts_to_json
 from aiprism_desktop.core.document import Document, Section
-from aiprism_desktop.core.engine_calls import SectionCalls, all_parts
+from aiprism_desktop.core.engine_calls import SectionCalls, all_parts, finish_even_if_cancelled
 from aiprism_desktop.core.engine_events import Emitter, EventSink
 from aiprism_desktop.core.engine_parts import (
     SectionOutcome,
     concurrency_levels,
-    find_section,
     findings_from_drafts,
     halve,
     merge_results,
-    queued_framework,
     reanchored,
 )
-from aiprism_desktop.core.engine_queue import QueueLabel, enqueue, take_off_queue
+from aiprism_desktop.core.engine_queue import QueueLabel, drain, enqueue, take_off_queue
 from aiprism_desktop.core.errors import (
     AIPrismError,
     InternalError,
@@ -88,6 +87,7 @@ class ReviewEngine:
         self._concurrency = max(1, min(concurrency, reviewer.info.max_concurrency))
         self._build_prompts = prompt_builder or self._provider_sized_prompts
         self._context: tuple[Document, str] | None = None
+        self._context_lock = threading.Lock()
 
     def _provider_sized_prompts(
         self, document: Document, section: Section, framework: Framework
@@ -95,10 +95,6 @@ class ReviewEngine:
         """Parts as large as the provider's models take (one part for almost every section)."""
         limit = self.reviewer.info.max_section_chars
         return build_review_prompts(document, section, framework, max_section_chars=limit)
-
-    @property
-    def _queue_label(self) -> QueueLabel:
-        return QueueLabel(self.reviewer.info.name, self.framework.id)
 
     @property
     def concurrency(self) -> int:
@@ -129,10 +125,11 @@ class ReviewEngine:
         return prompts, self.cache_key(document, section, prompts)
 
     def _context_hash(self, document: Document) -> str:
-        """``document_context_hash``, computed once per document rather than per section."""
-        if self._context is None or self._context[0] is not document:
-            self._context = (document, document_context_hash(document))
-        return self._context[1]
+        """``document_context_hash``, once per document (sections are prepared in threads)."""
+        with self._context_lock:
+            if self._context is None or self._context[0] is not document:
+                self._context = (document, document_context_hash(document))
+            return self._context[1]
 
     async def analyze(
         self,
@@ -165,7 +162,7 @@ class ReviewEngine:
 
         async def run_one(section: Section) -> None:
             calls = SectionCalls(slots, emit, section)
-            event = await self._settle(document, section, use_cache=use_cache, calls=calls)
+            event = await self.settle(document, section, use_cache=use_cache, calls=calls)
             if isinstance(event, ev.SectionFinished):
                 counts["finished"] += 1
                 counts["cached"] += int(event.cached)
@@ -229,21 +226,25 @@ class ReviewEngine:
         result = await self._review_part(
             document, section, prompts, depth=0, observe=on_attempt, calls=calls
         )
+        # The answer is in (and paid for): it is kept even if the run is cancelled now.
+        return await finish_even_if_cancelled(self._keep(document, section, key, prompts, result))
+
+    async def _keep(
+        self,
+        document: Document,
+        section: Section,
+        key: CacheKey,
+        prompts: tuple[Prompt, ...],
+        result: SectionReviewResult,
+    ) -> SectionOutcome:
+        """Anchor an answer's findings (off the loop), cache them and store them."""
         findings = await asyncio.to_thread(
             findings_from_drafts, section, result.drafts, self.framework.id, prompts[0].version
         )
+        attempts_json = attempts_to_json(result.attempts)
         if self._cache is not None:
-            await self._cache.put(
-                key,
-                CachedReview(
-                    findings=findings,
-                    model=result.model,
-                    attempts_json=attempts_to_json(result.attempts),
-                ),
-            )
-        await self._save(
-            document, section, findings, result.model, attempts_to_json(result.attempts)
-        )
+            await self._cache.put(key, CachedReview(findings, result.model, attempts_json))
+        await self._save(document, section, findings, result.model, attempts_json)
         return SectionOutcome(findings, result.model, cached=False, attempts=result.attempts)
 
     async def _save(
@@ -267,42 +268,27 @@ class ReviewEngine:
         include_unlabelled: bool = True,
     ) -> int:
         """Run this provider's queued requests for this engine's framework if the provider is
-        reachable; return how many ran.
-
-        Requests queued with another framework are left for an engine with that framework;
-        requests queued before the framework was recorded run when ``include_unlabelled``.
-        Requests that fail again stay queued with the reason; requests whose document can no
-        longer be found are dropped.
-        """
+        reachable; return how many ran (see ``engine_queue.drain``)."""
         if self._outbox is None:
             return 0
-        emit = Emitter(on_event)
-        health = await self.reviewer.health()
-        if not health.reachable:
-            return 0
-        ran = 0
-        for item in await self._outbox.pending(self.reviewer.info.name):
-            queued_with = queued_framework(item)
-            if queued_with != self.framework.id and (queued_with or not include_unlabelled):
-                continue
-            document = await load_document(item.document_id)
-            section = find_section(document, item.section_id) if document else None
-            if document is None or section is None:
-                await self._outbox.complete(item.id)
-                continue
-            calls = SectionCalls(asyncio.Semaphore(self._concurrency), emit, section)
-            event = await self._settle(document, section, use_cache=True, queue=False, calls=calls)
-            await emit.drain()
-            await emit(event)
-            if isinstance(event, ev.SectionFinished):
-                ran += 1  # _settle took it off the queue
-            elif isinstance(event, ev.SectionFailed):
-                await self._outbox.record_failure(item.id, str(event.error))
-                if isinstance(event.error, ProviderUnavailableError):
-                    break  # gone again: keep the rest queued without hammering it
-        return ran
 
-    async def _settle(
+        async def settle(
+            document: Document, section: Section, calls: SectionCalls
+        ) -> ev.EngineEvent:
+            return await self.settle(document, section, use_cache=True, queue=False, calls=calls)
+
+        return await drain(
+            self.reviewer,
+            self.framework.id,
+            self._concurrency,
+            settle,
+            self._outbox,
+            load_document,
+            Emitter(on_event),
+            include_unlabelled,
+        )
+
+    async def settle(
         self,
         document: Document,
         section: Section,
@@ -311,7 +297,8 @@ class ReviewEngine:
         calls: SectionCalls,
         queue: bool = True,
     ) -> ev.EngineEvent:
-        """Review a section and turn the outcome, whatever it is, into one event."""
+        """Review a section and turn the outcome, whatever it is, into one event (``queue``:
+        an unreachable provider queues it in the outbox)."""
         if section.is_empty:
             await calls.started()
             # Looked at and found empty: it counts as reviewed (with no finding) in coverage.
@@ -332,7 +319,13 @@ class ReviewEngine:
             raise
         except ProviderUnavailableError as error:
             if queue and self._outbox is not None:
-                await enqueue(self._outbox, document, section, self._queue_label, error)
+                await enqueue(
+                    self._outbox,
+                    document,
+                    section,
+                    QueueLabel(self.reviewer.info.name, self.framework.id),
+                    error,
+                )
                 return ev.SectionQueued(section_id=section.id, error=error)
             return ev.SectionFailed(section_id=section.id, error=error)
         except AIPrismError as error:

@@ -75,3 +75,14 @@ def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
     walk(group)
     real = [e for e in leaves if not isinstance(e, asyncio.CancelledError)]
     return (real or leaves)[0]
+
+
+async def finish_even_if_cancelled(work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` to its end even when the caller is cancelled meanwhile (the cancellation is
+    then raised once the work is done): a model's answer that arrived is never thrown away."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise

@@ -14,22 +14,18 @@ normalizes it; anything that cannot be read without guessing is an error.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from aiprism_desktop.core.errors import InvalidResponseError
 from aiprism_desktop.core.findings import FindingType, Risk
 from aiprism_desktop.core.frameworks import Framework
+from aiprism_desktop.core.schema_check import first_error
 from aiprism_desktop.core.text_clean import clean_line, clean_text
-
-if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,21 +114,6 @@ _TOLERANT_ITEM_SCHEMA: dict[str, Any] = {
     },
     "required": ["type", "risk", "category", "description", "confidence"],
 }
-
-
-def _best_match(errors: Iterable[ValidationError]) -> ValidationError | None:
-    from jsonschema.exceptions import best_match
-
-    found: ValidationError | None = best_match(errors)
-    return found
-
-
-@functools.cache
-def item_validator() -> Draft202012Validator:
-    """The validator, built on first use: importing jsonschema costs start-up time."""
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(_TOLERANT_ITEM_SCHEMA)
 
 
 _LEGACY_KEYS = {"risk_level": "risk", "hawkeye_refs": "framework_refs"}  # the old app's names
@@ -331,7 +312,7 @@ def parse_findings(
         if not isinstance(raw_item, Mapping):
             raise invalid_response(f"finding {index}: not an object")
         item = _with_canonical_keys(raw_item)
-        error = _best_match(item_validator().iter_errors(item))
+        error = first_error(_TOLERANT_ITEM_SCHEMA, item)
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "finding"
             raise invalid_response(f"finding {index}: {where}: {_short(error.message, 200)}")

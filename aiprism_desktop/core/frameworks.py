@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -20,12 +19,10 @@ from typing import TYPE_CHECKING, Any, Final
 import yaml
 
 from aiprism_desktop.core.errors import ConfigError
+from aiprism_desktop.core.schema_check import first_error
 from aiprism_desktop.core.yaml_data import load_yaml_data
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import ValidationError
-
     from aiprism_desktop.core.document import Section
 
 _log = logging.getLogger(__name__)
@@ -135,21 +132,6 @@ _FRAMEWORK_FILE_SCHEMA: dict[str, Any] = {
 }
 
 
-def _best_match(errors: Iterable[ValidationError]) -> ValidationError | None:
-    from jsonschema.exceptions import best_match
-
-    found: ValidationError | None = best_match(errors)
-    return found
-
-
-@functools.cache
-def validator() -> Draft202012Validator:
-    """The validator, built on first use: importing jsonschema costs start-up time."""
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(_FRAMEWORK_FILE_SCHEMA)
-
-
 def _file_error(path: Path, problem: str) -> ConfigError:
     return ConfigError(f"The framework file {path} is invalid: {problem}", detail=str(path))
 
@@ -195,7 +177,7 @@ def load_framework_file(path: Path) -> Framework:
         raise _file_error(path, f"it is not valid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise _file_error(path, "it must be a mapping with id, name, version, points, categories")
-    error = _best_match(validator().iter_errors(data))
+    error = first_error(_FRAMEWORK_FILE_SCHEMA, data)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "top level"
         raise _file_error(path, f"{where}: {error.message[:200]}")

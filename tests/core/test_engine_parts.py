@@ -3,9 +3,12 @@ merged in document order, each part's attempts kept."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
-from aiprism_desktop.app.memory_ports import MemoryFindings
+import pytest
+
+from aiprism_desktop.app.memory_ports import MemoryCache, MemoryFindings
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.engine import ReviewEngine
 from aiprism_desktop.core.reviewer import Attempt, SectionReviewRequest, SectionReviewResult
@@ -78,3 +81,30 @@ async def test_a_provider_without_a_size_limit_gets_whole_sections() -> None:
     reviewer = ScriptedReviewer(max_section_chars=None)
     await ReviewEngine(reviewer, FRAMEWORK).analyze(document)
     assert reviewer.calls == [document.sections[0].id]
+
+
+async def test_an_answer_that_arrived_is_kept_when_the_run_is_cancelled() -> None:
+    """The reviewer pressed Cancel while a section's answer was being anchored and stored: the
+    answer (paid for) is still stored, then the run ends as cancelled."""
+    from aiprism_desktop.core.ports import CachedReview, CacheKey
+
+    entered = asyncio.Event()
+    release = asyncio.Event()
+
+    class SlowCache(MemoryCache):
+        async def put(self, key: CacheKey, review: CachedReview) -> None:
+            entered.set()
+            await release.wait()
+            await super().put(key, review)
+
+    document = make_document(sections=1)
+    findings = MemoryFindings()
+    engine = ReviewEngine(ScriptedReviewer(), FRAMEWORK, cache=SlowCache(), findings=findings)
+    run = asyncio.ensure_future(engine.analyze(document))
+    await asyncio.wait_for(entered.wait(), 5)
+    run.cancel()
+    await asyncio.sleep(0.05)
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert await findings.findings(document.sha256)  # stored although the run was cancelled

@@ -154,12 +154,14 @@ def make_truncated_zip(path: Path) -> Path:
     return path
 
 
-def make_bad_crc(path: Path) -> Path:
-    """A .docx whose theme part has one corrupted byte (its CRC-32 no longer matches)."""
-    write_package(path, {})
+def make_bad_crc(path: Path, theme: str = "word/document.xml") -> Path:
+    """A .docx whose main part (or the part named) has one corrupted byte (its CRC-32 no longer
+    matches)."""
+    write_package(
+        path, {"word/document.xml": _DOCUMENT_XML.format(body=paragraph_xml("x" * 200)).encode()}
+    )
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    theme = "word/theme/theme1.xml"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts.items():  # the theme stored, so its bytes are the data
             stored = zipfile.ZIP_STORED if name == theme else zipfile.ZIP_DEFLATED
@@ -310,18 +312,16 @@ def make_duplicate_member(path: Path) -> Path:
 
 
 def make_missing_related_part(path: Path) -> Path:
-    """The body refers to an image part that is not in the zip."""
+    """The body refers to a footer part (text the reviewer must see) that is not in the zip."""
     rels_name = "word/_rels/document.xml.rels"
-    parts = {
-        "word/document.xml": _DOCUMENT_XML.format(body=paragraph_xml("Has a picture")).encode()
-    }
+    parts = {"word/document.xml": _DOCUMENT_XML.format(body=paragraph_xml("Has a footer")).encode()}
     write_package(path, parts)
     with zipfile.ZipFile(path) as archive:
         rels = archive.read(rels_name).decode()
     rels = rels.replace(
         "</Relationships>",
         '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/image" Target="media/missing.png"/></Relationships>',
+        'relationships/footer" Target="footer9.xml"/></Relationships>',
     )
     return write_package(path, {**parts, rels_name: rels.encode()})
 
@@ -392,7 +392,6 @@ HOSTILE_CASES: dict[str, tuple[HostileMaker, type[DocumentError]]] = {
     "external_entity": (make_external_entity, e.XmlEntitiesError),
     "entities_in_styles": (make_entities_in_styles, e.XmlEntitiesError),
     "malformed_xml": (make_malformed_xml, e.CorruptXmlError),
-    "strict_ooxml": (make_strict_ooxml, e.StrictOoxmlError),
     "missing_main_part": (make_missing_main_part, e.NoMainPartError),
     "no_office_relationship": (make_no_office_relationship, e.NoMainPartError),
     "missing_related_part": (make_missing_related_part, e.MissingPartError),

@@ -24,6 +24,7 @@ class Placement(StrEnum):
     SPAN = "span"  # on the quoted text
     BLOCK = "block"  # on a whole paragraph (finding unanchored, or its anchor no longer applies)
     NOTE_REFERENCE = "note_reference"  # on the reference mark of the footnote/endnote quoted
+    HEADER_HOST = "header_host"  # about a page header/footer: on the body paragraph it tops
     UNPLACED = "unplaced"  # nowhere: its section or paragraph is not in the document
 
 
@@ -38,6 +39,8 @@ class ExportSummary:
     existing_comments: int
     block_anchored_ids: tuple[str, ...] = ()  # finding ids placed on a whole paragraph
     note_anchored_ids: tuple[str, ...] = ()  # finding ids placed on a note's reference mark
+    # finding ids about a page header/footer, placed on the body paragraph where it first shows
+    header_anchored_ids: tuple[str, ...] = ()
     unplaced_ids: tuple[str, ...] = ()  # finding ids that could not be placed at all
     replacements_applied: int = 0
     replacements_not_applied_ids: tuple[str, ...] = ()  # had a replacement; comment only

@@ -11,6 +11,10 @@ Placement policy:
 * A finding about a footnote or endnote is commented on the note's reference mark in the main
   text, its comment opening with "On footnote N: “quote”" (comments inside notes make other
   readers, docx2python among them, lose every comment of the file). Counted as note-anchored.
+* A finding about a page header or footer is commented in the body, on the first paragraph
+  with text of the page section that shows that header first (Word ignores comments inside
+  headers and footers), its comment opening with "On the page header: “quote”". Counted as
+  header-anchored; a replacement it carries is never applied there.
 * A finding whose section and paragraphs are not in the document is not placed anywhere; its id
   is listed in ``ExportSummary.unplaced_ids``. The same goes for a paragraph whose text no
   longer matches what the reviewer saw (a reader/writer disagreement): placing it would risk a
@@ -33,30 +37,32 @@ from pathlib import Path
 
 from lxml import etree
 
-from aiprism_desktop.core.document import Document
+from aiprism_desktop.core.document import Block, Document
+from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.export import comment_xml as cx
+from aiprism_desktop.core.export.comment_writer import CommentWriter, Placed
 from aiprism_desktop.core.export.docx_model import ExportItem, ExportSummary, Placement
 from aiprism_desktop.core.export.errors import (
     ExportSameAsSourceError,
     ExportSourceChangedError,
+    ExportSourceInvalidError,
     ExportSourceMissingError,
     ExportTargetInvalidError,
 )
-from aiprism_desktop.core.export.package_writer import (
-    CT_COMMENTS,
-    MAIN_CONTENT_TYPES,
-    Package,
+from aiprism_desktop.core.export.package_writer import MAIN_CONTENT_TYPES, Package
+from aiprism_desktop.core.export.placement import (
+    HEADER_KINDS,
+    Layout,
+    Target,
+    header_host,
+    note_reference,
+    story_root,
 )
-from aiprism_desktop.core.export.placement import Layout, Target, note_reference, story_root
-from aiprism_desktop.core.export.run_split import (
-    SplitError,
-    insert_after_pprop,
-    insert_at_end,
-    insert_at_start,
-    top_level_child,
-)
+from aiprism_desktop.core.export.run_split import SplitError
 from aiprism_desktop.core.export.tracked_changes import RevisionIds, apply_replacement
-from aiprism_desktop.core.ooxml import names as n
+from aiprism_desktop.core.ooxml.legacy import LEGACY_FORMATS
+from aiprism_desktop.core.ooxml.package import ConverterChoice, open_package_bytes
+from aiprism_desktop.core.ooxml.repair import review_package_bytes
 
 # Names Word would open expecting another format than the plain .docx the export writes.
 _NOT_DOCX_SUFFIXES = frozenset({".docm", ".dotm", ".dotx", ".dot", ".doc"})
@@ -68,19 +74,11 @@ def word_timestamp(moment: datetime | None = None) -> str:
 
 
 @dataclass(slots=True)
-class _Placed:
-    item: ExportItem
-    part: str
-    start: etree._Element
-    end: etree._Element
-    single_paragraph: bool
-
-
-@dataclass(slots=True)
 class _Counters:
     span: int = 0
     block_ids: list[str] = field(default_factory=list)
     note_ids: list[str] = field(default_factory=list)
+    header_ids: list[str] = field(default_factory=list)
     unplaced_ids: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -106,128 +104,48 @@ def _check_paths(source: Path, out: Path) -> None:
         raise ExportSameAsSourceError(detail=str(out))
 
 
-def _read_source(source: Path, document: Document) -> bytes:
+def _read_source(source: Path, document: Document, converter: ConverterChoice) -> bytes:
+    """The package the reviewer saw: the source as read (repaired, in transitional names, or
+    converted from a legacy format), checked to be the file that was reviewed."""
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise ExportSourceMissingError(detail=f"{source}: {exc}") from None
     if document.sha256 and hashlib.sha256(data).hexdigest() != document.sha256:
         raise ExportSourceChangedError(detail=str(source))
-    return data
-
-
-class _CommentWriter:
-    """Places comment markers and appends comment bodies, ids allocated in one pass."""
-
-    def __init__(self, package: Package, main_part: str, date: str) -> None:
-        self.package = package
-        self.date = date
-        existing_part = package.related_part(main_part, n.RT_COMMENTS)
-        if existing_part is not None and package.has(existing_part):
-            self.part = existing_part
-            self.root = package.xml(existing_part)
-        else:
-            self.part = _free_name(package, "word/comments.xml")
-            self.root = cx.new_comments_root()
-        self.existing = sum(1 for _ in self.root.iter(n.W_COMMENT))
-        used = cx.comment_ids_in(self.root) + cx.comment_ids_in(package.xml(main_part))
-        self.next_id = cx.max_numeric_id(used) + 1
-        self.main_part = main_part
-        self._pending: list[str] = []
-        self._registered = existing_part is not None and package.has(existing_part)
-
-    def flush(self) -> None:
-        """Append the comment bodies placed so far to the comments part."""
-        if self._pending:
-            cx.append_comments(self.root, self._pending)
-            self._pending = []
-            self.package.mark_dirty(self.part)
-
-    def _register(self) -> None:
-        if self._registered:
-            return
-        self.package.add_xml(self.part, self.root)
-        self.package.add_relationship(self.main_part, n.RT_COMMENTS, self.part)
-        self.package.set_override(self.part, CT_COMMENTS)
-        self._registered = True
-
-    def place(
-        self, item: ExportItem, target: Target, start_p: etree._Element, end_p: etree._Element
-    ) -> _Placed:
-        comment_id = self.next_id
-        start = cx.range_start(comment_id)
-        end = cx.range_end(comment_id)
-        if target.placement is Placement.SPAN:
-            insert_at_start(start_p, start, target.start_offset)
-            try:
-                insert_at_end(end_p, end, target.end_offset)
-            except SplitError:
-                start.getparent().remove(start)  # type: ignore[union-attr]
-                raise
-        else:
-            insert_after_pprop(start_p, start)
-            end_p.append(end)
-        top_level_child(end_p, end).addnext(cx.reference_run(comment_id))
-        return self._add_body(item, target.part, start, end, start_p is end_p)
-
-    def place_on_run(self, item: ExportItem, run: etree._Element, part: str) -> _Placed:
-        """Comment the run (a note's reference mark) as a whole."""
-        comment_id = self.next_id
-        start = cx.range_start(comment_id)
-        end = cx.range_end(comment_id)
-        # Markers may sit beside the run inside w:dir, w:bdo, w:ins, ...; a hyperlink is taken
-        # whole, because readers such as docx2python fail on markers inside links.
-        link = next(run.iterancestors(n.W_HYPERLINK), None)
-        outer = link if link is not None else run
-        outer.addprevious(start)
-        outer.addnext(end)
-        end.addnext(cx.reference_run(comment_id))
-        return self._add_body(item, part, start, end, single_paragraph=False)
-
-    def _add_body(
-        self,
-        item: ExportItem,
-        part: str,
-        start: etree._Element,
-        end: etree._Element,
-        single_paragraph: bool,
-    ) -> _Placed:
-        comment_id = self.next_id
-        self._register()
-        author = item.comment_author
-        self._pending.append(
-            cx.comment_xml(
-                comment_id,
-                author=author,
-                initials=cx.initials_of(author),
-                date=self.date,
-                text=item.comment_text,
-            )
-        )
-        self.next_id += 1
-        return _Placed(item, part, start, end, single_paragraph)
-
-
-def _free_name(package: Package, wanted: str) -> str:
-    if not package.has(wanted):
-        return wanted
-    stem, dot, extension = wanted.rpartition(".")
-    number = 1
-    while package.has(f"{stem}{number}{dot}{extension}"):
-        number += 1
-    return f"{stem}{number}{dot}{extension}"
+    try:
+        with open_package_bytes(source, data, converter=converter) as package:
+            return review_package_bytes(package)
+    except DocumentError as exc:
+        raise ExportSourceInvalidError(detail=f"{exc.code}: {exc.detail or exc.message}") from None
 
 
 def _place_all(
-    items: Sequence[ExportItem], layout: Layout, writer: _CommentWriter, counters: _Counters
-) -> list[_Placed]:
-    placed: list[_Placed] = []
+    items: Sequence[ExportItem], layout: Layout, writer: CommentWriter, counters: _Counters
+) -> list[Placed]:
+    placed: list[Placed] = []
     for item in items:
         finding = item.finding
         note = _note_placement(layout, item, writer.main_part)
         if note is not None:
             placed.append(writer.place_on_run(*note, writer.main_part))
             counters.note_ids.append(finding.id)
+            continue
+        header = _header_placement(layout, item, writer.main_part)
+        if header is not None:
+            about, host = header
+            if host is None:
+                counters.unplaced_ids.append(finding.id)
+                counters.warnings.append(
+                    f"{finding.id}: it is about a page header or footer, and the document body "
+                    "has no paragraph to hold its comment (Word shows none inside headers)"
+                )
+                continue
+            paragraph = layout.paragraphs(host.part)[host.start_index]
+            entry = writer.place(about, host, paragraph, paragraph)
+            entry.single_paragraph = False  # a replacement never applies to the host paragraph
+            placed.append(entry)
+            counters.header_ids.append(finding.id)
             continue
         target = layout.span_target(finding.anchor) if finding.anchor is not None else None
         if target is not None:
@@ -270,28 +188,50 @@ def _place_all(
     return placed
 
 
-def _note_placement(
-    layout: Layout, item: ExportItem, main_part: str
-) -> tuple[ExportItem, etree._Element] | None:
-    """For a finding about a footnote or endnote: the note's reference run, and the comment
-    text saying which note and what text it is about. None for every other finding."""
+def _block_of(layout: Layout, item: ExportItem) -> Block | None:
+    """The block a finding is about: its anchor's, else its section's first with text."""
     finding = item.finding
     block = layout.blocks.get(finding.anchor.block_id) if finding.anchor is not None else None
     if block is None:
         section = layout.sections.get(finding.section_id)
         block = next((b for b in section.blocks if b.text.strip()), None) if section else None
-    if block is None:
+    return block
+
+
+def _saying_where(item: ExportItem, where: str) -> ExportItem:
+    """The item with its comment opening on what it is about: 'On footnote 3: “quote”'."""
+    quote = item.finding.quote
+    about = f"{where}: “{quote}”" if quote else where
+    return replace(item, comment_text=f"{about}\n{item.comment_text}")
+
+
+def _note_placement(
+    layout: Layout, item: ExportItem, main_part: str
+) -> tuple[ExportItem, etree._Element] | None:
+    """For a finding about a footnote or endnote: the note's reference run, and the comment
+    text saying which note and what text it is about. None for every other finding."""
+    block = _block_of(layout, item)
+    run = note_reference(layout, block, main_part) if block is not None else None
+    if block is None or run is None:
         return None
-    run = note_reference(layout, block, main_part)
-    if run is None:
+    return _saying_where(item, f"On {block.kind.value} {block.label}".rstrip()), run
+
+
+def _header_placement(
+    layout: Layout, item: ExportItem, main_part: str
+) -> tuple[ExportItem, Target | None] | None:
+    """For a finding about a page header or footer: the body paragraph that hosts its comment
+    (``placement.header_host``; None when the body has no paragraph at all), and the comment
+    text naming and quoting the header. None for every other finding."""
+    block = _block_of(layout, item)
+    if block is None or block.kind not in HEADER_KINDS:
         return None
-    where = f"On {block.kind.value} {block.label}".rstrip()
-    about = f"{where}: “{finding.quote}”" if finding.quote else where
-    return replace(item, comment_text=f"{about}\n{item.comment_text}"), run
+    host = header_host(layout, block, main_part)
+    return _saying_where(item, f"On the page {block.kind.value}"), host
 
 
 def _apply_replacements(
-    placed: list[_Placed], package: Package, parts: set[str], writer: _CommentWriter, date: str
+    placed: list[Placed], package: Package, parts: set[str], writer: CommentWriter, date: str
 ) -> tuple[int, list[str]]:
     candidates = [p for p in placed if p.item.finding.replacement is not None]
     if not candidates:
@@ -328,22 +268,26 @@ def export_reviewed_docx(
     *,
     tracked_changes: bool = False,
     now: str | None = None,
+    converter: ConverterChoice = "auto",
 ) -> ExportSummary:
     """Write ``out``: ``source`` with one Word comment per item. See the module docstring.
 
     Raises an ``ExportError`` subclass (stable ``code``) when the export cannot be written;
-    ``out`` is then left as it was.
+    ``out`` is then left as it was. ``converter`` converts a legacy source again, as the reader
+    did ("auto": LibreOffice, which keeps the last conversions in memory).
     """
     source, out = Path(source), Path(out)
     _check_paths(source, out)
-    package = Package.open(_read_source(source, document))
+    package = Package.open(_read_source(source, document, converter))
     main_part = package.main_part()
     source_format = MAIN_CONTENT_TYPES.get(package.content_type(main_part) or "", "docx")
+    if document.source_format in LEGACY_FORMATS:
+        source_format = document.source_format
     macros_removed = package.make_plain_docx(main_part)
     date = now or word_timestamp()
 
     layout = Layout(document, package)
-    writer = _CommentWriter(package, main_part, date)
+    writer = CommentWriter(package, main_part, date)
     counters = _Counters()
     placed = _place_all(items, layout, writer, counters)
     writer.flush()
@@ -356,7 +300,8 @@ def export_reviewed_docx(
         applied, not_applied = _apply_replacements(placed, package, touched_parts, writer, date)
     if source_format != "docx":
         counters.warnings.append(
-            f"The reviewed copy is a plain .docx (the original is a .{source_format})"
+            f"The reviewed copy is a plain .docx (the original is a .{source_format}"
+            + (", converted by LibreOffice)" if source_format in LEGACY_FORMATS else ")")
             + ("; its macros were removed." if macros_removed else ".")
         )
     package.write_atomically(out)
@@ -368,6 +313,7 @@ def export_reviewed_docx(
         existing_comments=writer.existing,
         block_anchored_ids=tuple(counters.block_ids),
         note_anchored_ids=tuple(counters.note_ids),
+        header_anchored_ids=tuple(counters.header_ids),
         unplaced_ids=tuple(counters.unplaced_ids),
         replacements_applied=applied,
         replacements_not_applied_ids=tuple(not_applied),

@@ -14,7 +14,7 @@ from lxml import etree
 
 from aiprism_desktop.core.document import Block, BlockKind, Document, Section
 from aiprism_desktop.core.export.docx_model import Placement
-from aiprism_desktop.core.export.package_writer import Package
+from aiprism_desktop.core.export.package_writer import Package, resolve_target
 from aiprism_desktop.core.findings import Anchor
 from aiprism_desktop.core.ooxml import names as n
 from aiprism_desktop.core.ooxml.text import paragraph_text
@@ -46,6 +46,17 @@ class Layout:
                 self.blocks.setdefault(block.id, block)
         self._paragraphs: dict[str, list[etree._Element]] = {}
         self._verified: dict[tuple[str, int], bool] = {}
+        self._main_blocks: list[Block] | None = None
+
+    def main_blocks(self, main_part: str) -> list[Block]:
+        """Blocks of the main part with text whose paragraph still matches, in order."""
+        if self._main_blocks is None:
+            candidates = [
+                b for b in self.blocks.values() if b.location.part == main_part and b.text.strip()
+            ]
+            candidates.sort(key=lambda b: b.location.paragraph_index)
+            self._main_blocks = [b for b in candidates if self.paragraph(b) is not None]
+        return self._main_blocks
 
     def paragraphs(self, part: str) -> list[etree._Element]:
         found = self._paragraphs.get(part)
@@ -149,3 +160,53 @@ def story_root(paragraph: etree._Element) -> etree._Element | None:
     for ancestor in paragraph.iterancestors(n.W_TXBX_CONTENT):
         return ancestor
     return None
+
+
+HEADER_KINDS = frozenset({BlockKind.HEADER, BlockKind.FOOTER})
+_SECT_PR = n.w("sectPr")
+_R_ID = f"{{{n.R_NS}}}id"
+_HEADER_REFERENCES = (n.w("headerReference"), n.w("footerReference"))
+
+
+def header_host(layout: Layout, block: Block, main_part: str) -> Target | None:
+    """Where a finding about a header or footer paragraph goes: the first body paragraph with
+    text of the first page section that uses the part (else the body's first paragraph).
+
+    Word ignores comments inside headers and footers (MS-OI29500 §2.1.315 c), so the comment
+    is put where the header shows first, and its text names the header and quotes it.
+    """
+    if block.kind not in HEADER_KINDS or not layout.package.has(main_part):
+        return None
+    rel_ids = {
+        rel.get("Id")
+        for rel in layout.package.rels(main_part).iter(f"{{{n.REL_NS}}}Relationship")
+        if resolve_target(main_part, rel.get("Target", "")) == block.location.part
+    }
+    paragraphs = layout.paragraphs(main_part)
+    first, last = 0, len(paragraphs) - 1  # the page section's paragraph ordinals
+    for index, paragraph in enumerate(paragraphs):
+        sect_pr = paragraph.find(f"{n.W_PPR}/{_SECT_PR}")
+        if sect_pr is not None:
+            if _uses(sect_pr, rel_ids):
+                last = index
+                break
+            first = index + 1
+    else:
+        first = first if first <= last else 0
+    hosts = layout.main_blocks(main_part)
+    host = next((b for b in hosts if first <= b.location.paragraph_index <= last), None)
+    host = host or next(iter(hosts), None)
+    if host is not None:
+        index = host.location.paragraph_index
+        return Target(main_part, index, 0, index, len(host.text), Placement.BLOCK, (host.id,) * 2)
+    if paragraphs:
+        return Target(main_part, 0, 0, 0, 0, Placement.BLOCK, (block.id, block.id))
+    return None
+
+
+def _uses(sect_pr: etree._Element, rel_ids: set[str | None]) -> bool:
+    return any(
+        reference.get(_R_ID) in rel_ids
+        for reference in sect_pr
+        if reference.tag in _HEADER_REFERENCES
+    )

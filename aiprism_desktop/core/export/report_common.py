@@ -56,6 +56,7 @@ class ExportRecord:
         special = {
             **dict.fromkeys(summary.block_anchored_ids, Placement.BLOCK),
             **dict.fromkeys(summary.note_anchored_ids, Placement.NOTE_REFERENCE),
+            **dict.fromkeys(summary.header_anchored_ids, Placement.HEADER_HOST),
             **dict.fromkeys(summary.unplaced_ids, Placement.UNPLACED),
         }
         placements = {f.id: special.get(f.id, Placement.SPAN) for f in exported}
@@ -86,6 +87,7 @@ class ExportRecord:
             "span_anchored_ids": by_kind[Placement.SPAN],
             "block_anchored_ids": by_kind[Placement.BLOCK],
             "note_anchored_ids": by_kind[Placement.NOTE_REFERENCE],
+            "header_anchored_ids": by_kind[Placement.HEADER_HOST],
             "unplaced_ids": by_kind[Placement.UNPLACED],
             "tracked_changes_applied": summary.replacements_applied,
             "tracked_change_ids": sorted(self.tracked_change_ids),

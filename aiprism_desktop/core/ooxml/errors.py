@@ -81,14 +81,6 @@ class LegacyDocError(DocumentError):
     )
 
 
-class StrictOoxmlError(DocumentError):
-    code = "DOC_STRICT_OOXML"
-    default_message = (
-        "This document is saved in the Strict Open XML format, which AI-Prism does not read. "
-        + _RESAVE
-    )
-
-
 class NoMainPartError(DocumentError):
     code = "DOC_NO_MAIN_PART"
     default_message = (
@@ -144,6 +136,24 @@ class DocumentTooComplexError(DocumentError):
     )
 
 
+class ConversionFailedError(DocumentError):
+    code = "DOC_CONVERSION_FAILED"
+    default_message = (
+        "LibreOffice could not convert this file to a Word document, so it cannot be reviewed. "
+        "Open it in Word or LibreOffice, save it as Word Document (*.docx), and open the copy."
+    )
+
+
+class TextTooLongError(DocumentTooLargeError):
+    code = "DOC_TEXT_TOO_LONG"
+    default_message = (
+        "This document holds a single stretch of text of more than 10 MB (one run of a "
+        "paragraph, as when a whole log or data dump is pasted in), which is more than a "
+        "review can take. Split that text into smaller paragraphs or remove it, and open the "
+        "document again."
+    )
+
+
 ALL_DOCUMENT_ERRORS: tuple[type[DocumentError], ...] = (
     DocumentNotFoundError,
     DocumentUnreadableError,
@@ -154,7 +164,6 @@ ALL_DOCUMENT_ERRORS: tuple[type[DocumentError], ...] = (
     CorruptZipError,
     EncryptedDocumentError,
     LegacyDocError,
-    StrictOoxmlError,
     NoMainPartError,
     MissingPartError,
     ZipBombError,
@@ -162,4 +171,6 @@ ALL_DOCUMENT_ERRORS: tuple[type[DocumentError], ...] = (
     CorruptXmlError,
     UnsupportedDocumentError,
     DocumentTooComplexError,
+    TextTooLongError,
+    ConversionFailedError,
 )

@@ -1,8 +1,9 @@
 """Document warnings: what the reviewer should know about how the document was read.
 
 Stable codes (the UI and reports key on them): TRACKED_CHANGES, TEXT_BOXES, ALT_CHUNKS,
-MACROS_PRESENT, TEMPLATE, EXISTING_COMMENTS, HEADERS_FOOTERS_NOT_REVIEWED, NO_HEADINGS,
-HEURISTIC_SECTIONS, EMPTY_DOCUMENT, CORE_PROPERTIES_UNREADABLE.
+MACROS_PRESENT, TEMPLATE, STRICT_OOXML, CONVERTED, PACKAGE_REPAIRED, UNSAFE_PARTS_DROPPED,
+EXISTING_COMMENTS, NO_HEADINGS, HEURISTIC_SECTIONS, EMPTY_DOCUMENT,
+CORE_PROPERTIES_UNREADABLE.
 """
 
 from __future__ import annotations
@@ -10,12 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiprism_desktop.core.document import DocumentWarning
-from aiprism_desktop.core.ooxml import names as n
 from aiprism_desktop.core.ooxml.package import Package
 from aiprism_desktop.core.ooxml.survey import Survey
-
-RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 
 
 def _plural(count: int, word: str) -> str:
@@ -70,12 +67,68 @@ def package_format(package: Package) -> list[DocumentWarning]:
                 "exported as a plain .docx without macros.",
             )
         )
+    if package.converted_from is not None:
+        warnings.append(
+            DocumentWarning(
+                "CONVERTED",
+                f"This .{package.converted_from} file was converted to a Word document (.docx) "
+                "with LibreOffice to be reviewed. The original is not changed; the reviewed "
+                "copy is a .docx, so check its layout, which conversion can change.",
+            )
+        )
+    if package.strict:
+        warnings.append(
+            DocumentWarning(
+                "STRICT_OOXML",
+                "This document is saved as Strict Open XML. It was read as usual; the reviewed "
+                "copy is saved as a standard Word document (Transitional), which every "
+                "version of Word opens.",
+            )
+        )
+    warnings.extend(_package_repairs(package))
     if package.source_format in ("dotx", "dotm"):
         warnings.append(
             DocumentWarning(
                 "TEMPLATE",
                 "This is a Word template. Its text is reviewed like a document; the reviewed "
                 "copy is exported as a plain .docx document.",
+            )
+        )
+    return warnings
+
+
+def _package_repairs(package: Package) -> list[DocumentWarning]:
+    warnings: list[DocumentWarning] = []
+    log = package.repairs
+    fixes: list[str] = []
+    missing = log.missing_targets()
+    if missing:
+        shown = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+        fixes.append(f"{_plural(len(missing), 'missing part')} without text ({shown})")
+    if log.damaged:
+        fixes.append(f"{_plural(len(log.damaged), 'damaged part')} without text")
+    if log.renamed_count():
+        fixes.append(f"{_plural(log.renamed_count(), 'part name')} in the wrong letter case")
+    if log.external_count():
+        fixes.append(f"{_plural(log.external_count(), 'link')} not marked as external")
+    if fixes:
+        warnings.append(
+            DocumentWarning(
+                "PACKAGE_REPAIRED",
+                "This file has faults that Word repairs without asking: "
+                + "; ".join(fixes)
+                + ". It was read as Word reads it, and the reviewed copy is saved repaired.",
+            )
+        )
+    if package.dropped_members:
+        example = package.dropped_members[0][0]
+        warnings.append(
+            DocumentWarning(
+                "UNSAFE_PARTS_DROPPED",
+                f"{_plural(len(package.dropped_members), 'item')} in this file "
+                f"(such as '{example[:80]}') have names a Word document may not contain, as "
+                "in files made to harm whoever unpacks them. They were not read and are not "
+                "in the reviewed copy.",
             )
         )
     return warnings
@@ -89,21 +142,6 @@ def existing_comments(count: int) -> DocumentWarning | None:
         f"This document already has {_plural(count, 'comment')}. They are listed for "
         "reference and kept in the exported copy.",
     )
-
-
-def headers_footers(package: Package) -> DocumentWarning | None:
-    """Warn when headers or footers hold text: they are not part of the review."""
-    parts: set[str] = set()
-    for rel_type in (RT_HEADER, RT_FOOTER):
-        parts.update(package.related_parts(package.main_part, rel_type))
-    for part in sorted(parts):
-        root = package.parse_part(part)
-        if any((t.text or "").strip() for t in root.iter(n.W_T)):
-            return DocumentWarning(
-                "HEADERS_FOOTERS_NOT_REVIEWED",
-                "Text in page headers and footers is not part of the review.",
-            )
-    return None
 
 
 def empty_document() -> DocumentWarning:

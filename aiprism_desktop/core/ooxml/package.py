@@ -3,17 +3,21 @@
 Order of checks (each refusal is a specific ``DocumentError``):
 
 1. the file: exists, readable, not empty, not over ``Limits.max_file_bytes``;
-2. the container: a zip (else: OLE encrypted / legacy .doc / RTF / PDF / not a zip),
+2. the container: a zip (else: OLE encrypted / PDF / not a zip; legacy .doc, .rtf and .odt
+   are checked for safety and converted, ``legacy``),
    complete (else truncated) and intact (else corrupt);
 3. zip-bomb caps from the central directory only (``ZipInfo.file_size``/``compress_size``),
    before anything is inflated: member count, total uncompressed size, per-member ratio;
    reads are then bounded by the declared size, so a lying header cannot inflate further;
-4. the OPC layer: ``[Content_Types].xml``, the main part found through ``_rels/.rels``
-   (officeDocument relationship; a Strict relationship is refused by name), its content type
-   must be a WordprocessingML main part, and every internal relationship reachable from the
-   package root must point at a part that exists;
-5. once reading is done, ``verify_unread_parts`` checks the CRC of every member not read, so a
-   damaged image or theme is refused now instead of breaking the export later.
+4. the OPC layer: members whose names are not OPC part names are left out
+   (``part_names``: never read, never written); ``[Content_Types].xml``, the main part found
+   through ``_rels/.rels`` (officeDocument relationship, Transitional or Strict: a Strict
+   package is read in transitional names, ``strict``), its content type must be a
+   WordprocessingML main part, and every relationship reachable from the package root is read
+   as Word reads it (``relationships``: repaired where no text is lost, refused otherwise);
+5. once reading is done, ``verify_unread_parts`` checks the CRC of every member not read: a
+   damaged part (without text, since every part with text was read) is dropped like a
+   missing one rather than breaking the export later.
 
 Every XML part is parsed by ``xmlsafe.parse_xml`` (no DTDs, no entities, no network).
 """
@@ -24,9 +28,8 @@ import hashlib
 import posixpath
 import zipfile
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from typing import Literal
 
 from lxml import etree
 
@@ -49,19 +52,26 @@ from aiprism_desktop.core.ooxml.errors import (
     CorruptZipError,
     MissingPartError,
     NoMainPartError,
-    StrictOoxmlError,
     UnsupportedDocumentError,
     ZipBombError,
 )
+from aiprism_desktop.core.ooxml.legacy import (
+    Converter,
+    check_legacy_safety,
+    legacy_format,
+    legacy_refusal,
+)
+from aiprism_desktop.core.ooxml.main_part import WORD_MAIN_CONTENT_TYPES, word_format
+from aiprism_desktop.core.ooxml.part_names import split_members
+from aiprism_desktop.core.ooxml.relationships import (
+    Relationship,
+    RepairLog,
+    read_relationship,
+    rels_part_name,
+)
+from aiprism_desktop.core.ooxml.soffice import default_converter
 from aiprism_desktop.core.ooxml.xmlsafe import parse_xml
 
-WORD_MAIN_CONTENT_TYPES = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
-    "application/vnd.ms-word.document.macroenabled.main+xml": "docm",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "dotx",
-    "application/vnd.ms-word.template.macroenabledtemplate.main+xml": "dotm",
-}
-_OTHER_APPS = {"spreadsheetml": "an Excel workbook", "presentationml": "a PowerPoint file"}
 _CONTENT_TYPES_PART = "[Content_Types].xml"
 _CHUNK = 1024 * 1024
 
@@ -80,41 +90,28 @@ __all__ = [  # the caps are re-exported: callers configure opening here
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Relationship:
-    """One relationship; ``target`` is a part name (no leading '/') unless ``external``."""
-
-    id: str
-    type: str
-    target: str
-    external: bool
-
-
-def _rels_part_name(source_part: str) -> str:
-    if not source_part:
-        return "_rels/.rels"
-    folder, _, base = source_part.rpartition("/")
-    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
-
-
-def _resolve_target(source_part: str, target: str) -> str:
-    target = unquote(target.split("#", 1)[0]).replace("\\", "/")
-    if target.startswith("/"):
-        return posixpath.normpath(target).lstrip("/")
-    base = posixpath.dirname(source_part)
-    return posixpath.normpath(posixpath.join(base, target)).lstrip("/")
-
-
 class Package:
-    """An opened, size-checked OPC package; parts are read and parsed on demand."""
+    """An opened, size-checked OPC package; parts are read and parsed on demand.
 
-    def __init__(self, path: Path, data: bytes, archive: zipfile.ZipFile) -> None:
+    Relationships are read as Word reads them (``relationships.read_relationship``):
+    case-insensitive part names resolved to the stored name, a hyperlink taken as external, a
+    relationship to a missing part that holds no text dropped. What was repaired or translated is in
+    ``repairs`` / ``strict`` / ``dropped_members``, and ``repair.repaired_package`` writes the
+    package the way it was read.
+    """
+
+    def __init__(
+        self, path: Path, data: bytes, archive: zipfile.ZipFile, sha256: str | None = None
+    ) -> None:
         self.path = path
-        self.sha256 = hashlib.sha256(data).hexdigest()
+        self.data = data
+        self.sha256 = sha256 or hashlib.sha256(data).hexdigest()
         self._zip = archive
         self._infos: dict[str, zipfile.ZipInfo] = {}
-        for info in archive.infolist():
-            key = info.filename.lstrip("/").lower()
+        members = split_members(archive.infolist())
+        self.dropped_members = members.dropped
+        for info in members.parts:
+            key = info.filename.lower()
             if key in self._infos:
                 raise CorruptZipError(detail=f"duplicate zip member {info.filename!r}")
             self._infos[key] = info
@@ -125,6 +122,9 @@ class Package:
         self.main_part = ""
         self.main_content_type = ""
         self.source_format = "docx"
+        self.strict = False  # Strict Open XML, read in transitional names
+        self.converted_from: str | None = None  # "doc" | "rtf" | "odt" when converted
+        self.repairs = RepairLog()
 
     # -- parts ---------------------------------------------------------------------------
 
@@ -133,6 +133,9 @@ class Package:
 
     def part_names(self) -> list[str]:
         return [info.filename for info in self._infos.values()]
+
+    def part_infos(self) -> list[zipfile.ZipInfo]:
+        return list(self._infos.values())
 
     def read_part(self, name: str) -> bytes:
         """The part's bytes, never more than its declared size."""
@@ -153,28 +156,38 @@ class Package:
         return data
 
     def verify_unread_parts(self) -> None:
-        """Check the CRC of every member not read yet (reading checks it), so a damaged file
-        is refused now rather than failing later when it is exported."""
-        for key, info in self._infos.items():
-            if key in self._read or info.is_dir():
+        """Check the CRC of every member not read yet (reading checks it). Every part with
+        text has been read by then, so a damaged one holds none (a theme, an image): it is
+        dropped like a missing part (``RepairLog.damaged``) and left out of the reviewed copy,
+        as Word and LibreOffice do. One that inflates past its declared size is refused."""
+        for key, info in list(self._infos.items()):
+            if key in self._read:
                 continue
             try:
                 with self._zip.open(info) as member:
                     left = info.file_size + 1
                     while left > 0 and (chunk := member.read(min(left, _CHUNK))):
                         left -= len(chunk)
-            except zipfile.BadZipFile as exc:
-                raise CorruptZipError(detail=f"{info.filename}: {exc}") from None
-            except ZIP_READ_ERRORS as exc:
-                raise CorruptZipError(
-                    detail=f"{info.filename}: {type(exc).__name__}: {exc}"
-                ) from None
+            except ZIP_READ_ERRORS:
+                self._drop_damaged(key, info.filename)
+                continue
             if left <= 0:
                 raise ZipBombError(detail=f"{info.filename} inflates past its declared size")
             self._read.add(key)
 
+    def _drop_damaged(self, key: str, name: str) -> None:
+        del self._infos[key]
+        self.repairs.damaged.append(name)
+        for source, rels in self._rels_cache.items():
+            kept = tuple(rel for rel in rels if rel.external or rel.target != name)
+            for rel in rels:
+                if rel not in kept:
+                    self.repairs.dropped.setdefault(source, {})[rel.id] = name
+            self._rels_cache[source] = kept
+
     def parse_part(self, name: str) -> etree._Element:
-        return parse_xml(self.read_part(name), name)
+        """The part's XML tree (in transitional names when the package is Strict)."""
+        return parse_xml(self.read_part(name), name, strict=self.strict)
 
     def content_type(self, name: str) -> str:
         key = name.lstrip("/").lower()
@@ -185,28 +198,26 @@ class Package:
     # -- relationships -------------------------------------------------------------------
 
     def relationships(self, source_part: str) -> tuple[Relationship, ...]:
-        """Relationships of a part ('' = the package itself); empty when it has none."""
+        """Relationships of a part ('' = the package itself) as Word reads them; empty when it
+        has none. Raises ``MissingPartError`` when one points at a missing part with text."""
         cached = self._rels_cache.get(source_part)
         if cached is not None:
             return cached
-        rels_name = _rels_part_name(source_part)
+        rels_name = rels_part_name(source_part)
         rels: list[Relationship] = []
         if self.has_part(rels_name):
-            root = self.parse_part(rels_name)
+            root = parse_xml(self.read_part(rels_name), rels_name)
             for element in root.iter(f"{{{n.REL_NS}}}Relationship"):
-                target = element.get("Target", "")
-                external = element.get("TargetMode", "") == "External"
-                rels.append(
-                    Relationship(
-                        id=element.get("Id", ""),
-                        type=element.get("Type", ""),
-                        target=target if external else _resolve_target(source_part, target),
-                        external=external,
-                    )
-                )
+                rel = read_relationship(self, source_part, element, self.repairs)
+                if rel is not None:
+                    rels.append(rel)
         result = tuple(rels)
         self._rels_cache[source_part] = result
         return result
+
+    def relationship_sources(self) -> list[str]:
+        """Every part whose relationships were read (all reachable ones, after opening)."""
+        return list(self._rels_cache)
 
     def related_parts(self, source_part: str, rel_type: str) -> list[str]:
         return [
@@ -216,25 +227,24 @@ class Package:
         ]
 
     def related_part(self, source_part: str, rel_type: str) -> str | None:
-        """The first existing internal target of this type, or None."""
+        """The first internal target of this type (every internal target exists), or None."""
         for target in self.related_parts(source_part, rel_type):
-            if self.has_part(target):
-                return self.canonical_name(target)
+            return target
         return None
 
     def canonical_name(self, name: str) -> str:
         """The part name as stored in the zip (OPC names are case-insensitive)."""
         info = self._infos.get(name.lstrip("/").lower())
-        return info.filename.lstrip("/") if info is not None else name
+        return info.filename if info is not None else name
 
     # -- OPC layer -----------------------------------------------------------------------
 
     def _load_content_types(self) -> None:
         if not self.has_part(_CONTENT_TYPES_PART):
             if self.has_part("mimetype") and b"opendocument" in self.read_part("mimetype"):
-                raise UnsupportedDocumentError(
-                    "This is an OpenDocument file (.odt), not a Word document. Open it in Word "
-                    "or LibreOffice and save it as Word Document (*.docx), then open the copy.",
+                raise UnsupportedDocumentError(  # .odt is converted (legacy): .ods, .odp, ...
+                    "This is an OpenDocument file that is not a text document, so it cannot "
+                    "be reviewed.",
                     detail="OpenDocument package",
                 )
             raise NoMainPartError(detail="no [Content_Types].xml: not an Office package")
@@ -248,12 +258,11 @@ class Package:
                 self._overrides[element.get("PartName", "").lstrip("/").lower()] = content_type
 
     def _find_main_part(self) -> str:
+        self.strict = self._declares_strict()
         root_rels = self.relationships("")
         for rel in root_rels:
             if rel.type == n.RT_OFFICE_DOCUMENT and not rel.external:
                 return rel.target
-        if any(rel.type == n.RT_STRICT_OFFICE_DOCUMENT for rel in root_rels):
-            raise StrictOoxmlError(detail="officeDocument relationship uses the Strict namespace")
         for part, content_type in self._overrides.items():
             if content_type in WORD_MAIN_CONTENT_TYPES:
                 return part  # no usable _rels/.rels, but the content types name the body
@@ -266,27 +275,22 @@ class Package:
                 "Word, let Word repair it, save it, and open the repaired copy.",
                 detail=f"officeDocument relationship points at missing part {main}",
             )
-        content_type = self.content_type(main)
-        if content_type in WORD_MAIN_CONTENT_TYPES:
-            self.source_format = WORD_MAIN_CONTENT_TYPES[content_type]
-            return
-        for marker, what in _OTHER_APPS.items():
-            if marker in content_type:
-                raise UnsupportedDocumentError(
-                    f"This is {what}, not a Word document, so it cannot be reviewed.",
-                    detail=f"main part content type {content_type}",
-                )
-        if content_type and content_type not in ("application/xml", "text/xml"):
-            raise UnsupportedDocumentError(
-                "This file's main part is not a Word document (it is "
-                f"'{content_type}'), so it cannot be reviewed.",
-                detail=f"main part {main} has content type {content_type}",
-            )
-        # No usable content type: accept it if the root element is a Word body.
-        self.source_format = "docx"
+        self.source_format = word_format(main, self.content_type(main))
+
+    def _declares_strict(self) -> bool:
+        """Whether the package root's officeDocument relationship is Strict."""
+        rels_name = rels_part_name("")
+        if not self.has_part(rels_name):
+            return False
+        root = parse_xml(self.read_part(rels_name), rels_name)
+        return any(
+            element.get("Type", "") == n.RT_STRICT_OFFICE_DOCUMENT
+            for element in root.iter(f"{{{n.REL_NS}}}Relationship")
+        )
 
     def _check_reachable_parts(self) -> None:
-        """Every internal relationship reachable from the root must point at a real part."""
+        """Read every relationship reachable from the root, so a missing part with text is
+        refused now (``MissingPartError``) and every repair is known before reading."""
         seen = {""}
         queue: deque[str] = deque([""])
         while queue:
@@ -294,20 +298,20 @@ class Package:
             for rel in self.relationships(source):
                 if rel.external or rel.target in seen:
                     continue
-                if not self.has_part(rel.target):
-                    raise MissingPartError(
-                        detail=f"{source or 'package'} refers to missing part {rel.target} "
-                        f"(relationship {rel.id})"
-                    )
                 seen.add(rel.target)
-                queue.append(self.canonical_name(rel.target))
+                queue.append(rel.target)
+
+    @property
+    def needs_rewrite(self) -> bool:
+        """Whether the package as read differs from its bytes (the export writes it anew)."""
+        return self.strict or bool(self.dropped_members) or bool(self.repairs)
 
     def open_main(self) -> etree._Element:
         """Parse the main part; refuse Strict OOXML and anything that is not a Word body."""
         root = self.parse_part(self.main_part)
-        namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
-        if namespace == n.STRICT_W_NS:
-            raise StrictOoxmlError(detail=f"{self.main_part} uses Strict namespaces")
+        if root.tag == f"{{{n.STRICT_W_NS}}}document":  # Strict namespaces, transitional rels
+            self.strict = True
+            root = self.parse_part(self.main_part)
         if root.tag != n.w("document"):
             raise UnsupportedDocumentError(
                 "This file's main part is not a Word document body, so it cannot be reviewed.",
@@ -325,17 +329,54 @@ class Package:
         self.close()
 
 
+ConverterChoice = Converter | None | Literal["auto"]
+
+
 def open_package(
-    path: Path | str, limits: Limits | None = None, *, data: bytes | None = None
+    path: Path | str,
+    limits: Limits | None = None,
+    converter: ConverterChoice = "auto",
+    *,
+    data: bytes | None = None,
 ) -> Package:
     """Open and validate a Word package; raises a specific ``DocumentError`` on refusal.
 
+    A legacy file (.doc, .rtf, .odt, recognised by content) passes the safety checks and is
+    converted by ``converter`` ("auto": LibreOffice when installed; None: refuse legacy files);
+    the package is then the converted .docx, with the original's path and sha256.
     ``data``: the file's bytes when they did not come from disk (a server's request body);
     ``path`` then only names the document.
     """
     limits = limits or DEFAULT_LIMITS
     path = Path(path)
     data = read_file(path, limits) if data is None else check_data(data, limits, path)
+    return open_package_bytes(path, data, limits, converter)
+
+
+def open_package_bytes(
+    path: Path, data: bytes, limits: Limits | None = None, converter: ConverterChoice = "auto"
+) -> Package:
+    """``open_package`` for a file already read into memory and checked (``path`` names it)."""
+    limits = limits or DEFAULT_LIMITS
+    source_format = legacy_format(data)
+    if source_format is None:
+        return open_package_data(path, data, limits)
+    check_legacy_safety(data, source_format, limits)
+    chosen = default_converter() if converter == "auto" else converter
+    if chosen is None:
+        raise legacy_refusal(source_format)
+    converted = chosen.convert(data, source_format)
+    sha256 = hashlib.sha256(data).hexdigest()
+    package = open_package_data(path, converted, limits, sha256=sha256)
+    package.converted_from = source_format
+    return package
+
+
+def open_package_data(
+    path: Path, data: bytes, limits: Limits | None = None, *, sha256: str | None = None
+) -> Package:
+    """Open .docx-family bytes (no conversion); ``sha256`` is the original file's."""
+    limits = limits or DEFAULT_LIMITS
     archive = open_zip(data)
     try:
         try:
@@ -343,7 +384,7 @@ def open_package(
         except ZIP_READ_ERRORS as exc:
             raise CorruptZipError(detail=f"{type(exc).__name__}: {exc}") from None
         check_bomb(infos, limits)
-        package = Package(path, data, archive)
+        package = Package(path, data, archive, sha256)
         package._load_content_types()
         main = package._find_main_part()
         package._check_main_part(main)

@@ -59,7 +59,15 @@ MARKUP_TAGS = frozenset(
         W_CUSTOM_XML,
     }
 )
-_SCANNED_TAGS = (n.W_P, *TEXT_ELEMENTS, *PROPERTY_TAGS, *NOTE_REFERENCE_TAGS, *MARKUP_TAGS)
+W_SECT_PR = n.w("sectPr")
+_SCANNED_TAGS = (
+    n.W_P,
+    *TEXT_ELEMENTS,
+    *PROPERTY_TAGS,
+    *NOTE_REFERENCE_TAGS,
+    *MARKUP_TAGS,
+    W_SECT_PR,
+)
 
 
 @dataclass(slots=True)
@@ -81,6 +89,9 @@ class PartScan:
     # root.iter(tag) per fact would cost a whole traversal for each tag the thread's parser
     # dictionary knows, even when the part has none.
     markup: dict[str, int] = field(default_factory=dict)
+    # The w:sectPr elements that close a page section (in a paragraph's w:pPr, or the body's
+    # last one), in document order; not those of tracked property changes.
+    section_properties: list[etree._Element] = field(default_factory=list)
 
 
 def scan_part(root: etree._Element) -> PartScan:
@@ -94,6 +105,7 @@ def scan_part(root: etree._Element) -> PartScan:
     text = ""  # of the current paragraph (a str, not a list: fewer objects to collect)
     append_text, append_paragraph = texts.append, paragraphs.append
     w_p, w_r, w_t, w_ppr = n.W_P, n.W_R, n.W_T, n.W_PPR
+    w_sect_pr, w_body = W_SECT_PR, n.W_BODY
     for element in root.iter(*_SCANNED_TAGS):
         tag = element.tag
         if tag == w_p:
@@ -120,6 +132,9 @@ def scan_part(root: etree._Element) -> PartScan:
             markup[tag] = markup.get(tag, 0) + 1
         elif tag in NOTE_REFERENCE_TAGS:
             references.append(element)
+        elif tag == w_sect_pr:
+            if parent_tag in (w_ppr, w_body):
+                scan.section_properties.append(element)
         elif tag in PROPERTY_TAGS:
             if parent_tag != w_ppr or owner is None or owner.tag != w_p or owner[0] is not parent:
                 continue  # not the properties of a paragraph (e.g. in w:pPrChange)

@@ -2,8 +2,9 @@
 
 Pipeline: ``package.open_package`` (every refusal happens there or in XML parsing) → style map
 and list definitions resolved once → one walk of the main part (``walker``) → footnotes and
-endnotes (``notes``) → block ids made unique → existing comments (``comments_reader``) → CRC
-check of the parts not read → sections (``splitter``) → warnings (``notices``, ``survey``).
+endnotes (``notes``) → headers and footers (``headers``) → block ids made unique → existing
+comments (``comments_reader``) → CRC check of the parts not read → sections (``splitter``) →
+warnings (``notices``, ``survey``).
 
 Performance: lxml only, no XPath per paragraph, no python-docx objects; one pass over the main
 part for texts, paragraph properties and part facts (``part_scan``), blocks built without the
@@ -21,7 +22,8 @@ paragraphs of the parts read (document, footnotes, endnotes); otherwise position
 Heading paragraphs are included as the first block of their section (kind ``HEADING``) and are
 the section's ``heading_block_id``; see ``splitter`` for all splitting decisions.
 
-Strict OOXML is refused by name (``StrictOoxmlError``), not converted.
+Strict OOXML is read in transitional names (``strict``); legacy .doc/.rtf/.odt files are
+converted by LibreOffice first (``legacy``, ``soffice``).
 """
 
 from __future__ import annotations
@@ -42,9 +44,10 @@ from aiprism_desktop.core.ooxml import names as n
 from aiprism_desktop.core.ooxml import notices
 from aiprism_desktop.core.ooxml.comments_reader import read_comments
 from aiprism_desktop.core.ooxml.errors import DocumentTooComplexError
+from aiprism_desktop.core.ooxml.headers import HEADERS_TITLE, open_headers
 from aiprism_desktop.core.ooxml.notes import open_notes
 from aiprism_desktop.core.ooxml.numbering import Numbering
-from aiprism_desktop.core.ooxml.package import Limits, Package, open_package
+from aiprism_desktop.core.ooxml.package import ConverterChoice, Limits, Package, open_package
 from aiprism_desktop.core.ooxml.splitter import SplitItem, heuristic_levels, split_blocks
 from aiprism_desktop.core.ooxml.styles import StyleMap, on_off
 from aiprism_desktop.core.ooxml.survey import survey
@@ -60,15 +63,20 @@ W_RSTYLE = n.w("rStyle")
 
 
 def read_document(
-    path: Path | str, limits: Limits | None = None, *, data: bytes | None = None
+    path: Path | str,
+    limits: Limits | None = None,
+    converter: ConverterChoice = "auto",
+    *,
+    data: bytes | None = None,
 ) -> Document:
-    """Open a .docx/.docm/.dotx/.dotm safely and split it into sections.
+    """Open a .docx/.docm/.dotx/.dotm safely and split it into sections; .doc, .rtf and .odt
+    are converted first by ``converter`` ("auto": LibreOffice when installed; None: refused).
 
     ``data``: the file's bytes when they are not on disk (``path`` then names it). Raises a
     specific ``DocumentError`` subclass (``core.ooxml.errors``) for anything that cannot be
     reviewed; never a raw zip, XML or lookup error.
     """
-    with _cyclic_gc_paused(), open_package(path, limits, data=data) as package:
+    with _cyclic_gc_paused(), open_package(path, limits, converter, data=data) as package:
         try:
             return _Reader(package).read()
         except RecursionError:
@@ -137,7 +145,8 @@ class _Reader:
         notes_parts = open_notes(package, main_root, styles, numbering, main.scan.note_references)
         for notes_part in notes_parts:
             notes_part.walk()
-        walkers = [main, *(part.walker for part in notes_parts)]
+        header_walkers = open_headers(package, main.scan.section_properties, styles, numbering)
+        walkers = [main, *(part.walker for part in notes_parts), *header_walkers]
         _make_ids_unique(walkers)
         notes_roots = [part.walker.root for part in notes_parts]
         comments = read_comments(package, [main_root, *notes_roots])
@@ -156,18 +165,24 @@ class _Reader:
             levels = heuristic_levels(candidates, lambda i: _is_bold(main, i, styles))
             openings = {i: level for i, level in enumerate(levels) if level is not None}
             split_warning = notices.no_headings(heuristic=bool(openings))
+        headers = [block for walker in header_walkers for block in walker.blocks]
         sections = split_blocks(
-            blocks, openings, notes, document_title=title, notes_title=_notes_title(notes)
+            blocks,
+            openings,
+            notes,
+            document_title=title,
+            notes_title=_notes_title(notes),
+            headers=headers,
+            headers_title=HEADERS_TITLE,
         )
-        surveys = [main_survey, *(survey(part.walker.scan) for part in notes_parts)]
+        surveys = [main_survey, *(survey(walker.scan) for walker in walkers[1:])]
         warnings: list[DocumentWarning | None] = [
-            notices.empty_document() if not blocks and not notes else split_warning,
+            notices.empty_document() if not (blocks or notes or headers) else split_warning,
             notices.tracked_changes(surveys),
             notices.text_boxes(main.text_boxes),
             notices.alt_chunks(main_survey.alt_chunks),
             *notices.package_format(package),
             notices.existing_comments(len(comments)),
-            notices.headers_footers(package),
             properties_warning,
         ]
         return Document(
@@ -177,7 +192,7 @@ class _Reader:
             sections=sections,
             warnings=tuple(w_ for w_ in warnings if w_ is not None),
             comments=comments,
-            source_format=package.source_format,
+            source_format=package.converted_from or package.source_format,
             core_properties=properties,
         )
 

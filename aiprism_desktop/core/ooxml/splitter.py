@@ -18,7 +18,9 @@ Decisions (kept stable because section ids and cache keys depend on them):
   (an empty document too: one empty section, so every readable file has a section).
 * **Levels.** Heading N → level N; Title → 1 (``styles.TITLE_LEVEL``); Preamble and notes → 1.
 * **Empty sections are kept** (``Section.is_empty`` marks them).
-* **Notes.** Footnotes and endnotes form a final ``NOTES`` section.
+* **Notes.** Footnotes and endnotes form a ``NOTES`` section after the body.
+* **Headers and footers** form the last section (``HEADERS_FOOTERS``), after the notes, so
+  adding it left the ids of every other section as they were.
 * **Ids** are positional: "s001", "s002", ... in document order (notes last). Titles are the
   heading text with its list label ("2.1 Scope"), whitespace collapsed.
 """
@@ -171,10 +173,13 @@ def split_blocks(
     *,
     document_title: str,
     notes_title: str,
+    headers: Sequence[Block] = (),
+    headers_title: str = "Headers and footers",
 ) -> tuple[Section, ...]:
     """Sections from body blocks (in order), given the blocks that open a section (index →
-    heading level), and note blocks. The reader's form of ``split_sections``: it knows the
-    openings while walking, so the blocks are cut in slices instead of being looked at."""
+    heading level), note blocks and header/footer blocks. The reader's form of
+    ``split_sections``: it knows the openings while walking, so the blocks are cut in slices
+    instead of being looked at."""
     sections: list[Section] = []
 
     def add(
@@ -197,4 +202,6 @@ def split_blocks(
             add(_title_of(heading), level, SectionKind.BODY, body, heading.id)
     if notes:
         add(notes_title, 1, SectionKind.NOTES, notes, None)
+    if headers:
+        add(headers_title, 1, SectionKind.HEADERS_FOOTERS, headers, None)
     return tuple(sections)

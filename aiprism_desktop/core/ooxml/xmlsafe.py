@@ -10,19 +10,24 @@ depth.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from lxml import etree
 
+from aiprism_desktop.core.errors import DocumentError
 from aiprism_desktop.core.ooxml.errors import (
     CorruptXmlError,
     DocumentTooComplexError,
+    TextTooLongError,
     XmlEntitiesError,
 )
+from aiprism_desktop.core.ooxml.strict import TranslatingTarget
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
-def _declares_dtd(data: bytes) -> bool:
+def declares_dtd(data: bytes) -> bool:
     """True when the XML text declares a document type (UTF-8 or UTF-16 with a BOM).
 
     A DOCTYPE, the only place entities are declared, may stand only in the prolog, before the
@@ -46,9 +51,10 @@ def _declares_dtd(data: bytes) -> bool:
     return False
 
 
-def _new_parser() -> etree.XMLParser:
+def _new_parser(strict: bool) -> etree.XMLParser:
     # A fresh parser per call: lxml parsers keep state and are not shared across threads.
     return etree.XMLParser(
+        target=cast(Any, TranslatingTarget()) if strict else None,  # a parser target by duck type
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -62,17 +68,18 @@ def _new_parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(data: bytes, part_name: str) -> etree._Element:
-    """Parse a part's bytes; refuse DTDs and report malformed XML as ``CorruptXmlError``."""
-    if _declares_dtd(data):
+def parse_xml(data: bytes, part_name: str, *, strict: bool = False) -> etree._Element:
+    """Parse a part's bytes; refuse DTDs and report malformed XML as ``CorruptXmlError``.
+
+    ``strict``: the package is Strict Open XML; the tree is built in transitional names
+    (``strict.TranslatingTarget``).
+    """
+    if declares_dtd(data):
         raise XmlEntitiesError(detail=f"{part_name} declares a DOCTYPE or XML entities")
     try:
-        root = etree.fromstring(data, _new_parser())
+        root = etree.fromstring(data, _new_parser(strict))
     except etree.XMLSyntaxError as exc:
-        message = str(exc)
-        if "Excessive depth" in message or "huge" in message.lower():
-            raise DocumentTooComplexError(detail=f"{part_name}: {message}") from None
-        raise CorruptXmlError(detail=f"{part_name}: {message}") from None
+        raise _syntax_error(part_name, str(exc)) from None
     except ValueError as exc:  # e.g. unsupported encoding declaration
         raise CorruptXmlError(detail=f"{part_name}: {exc}") from None
     if root is None:
@@ -81,3 +88,16 @@ def parse_xml(data: bytes, part_name: str) -> etree._Element:
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         raise XmlEntitiesError(detail=f"{part_name} declares a DOCTYPE")
     return root
+
+
+def _syntax_error(part_name: str, message: str) -> DocumentError:
+    """The refusal for a libxml2 error: its resource limits (nesting depth, one text node of
+    more than 10 MB) say the part is too complex or too long, anything else that it is
+    damaged."""
+    detail = f"{part_name}: {message}"
+    lowered = message.lower()
+    if "text node too long" in lowered or "huge text node" in lowered:
+        return TextTooLongError(detail=detail)
+    if "excessive depth" in lowered or "huge" in lowered:
+        return DocumentTooComplexError(detail=detail)
+    return CorruptXmlError(detail=detail)

@@ -8,10 +8,7 @@ soffice is missing: the export promise includes "LibreOffice opens it".
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +29,7 @@ from tests.support.export_factory import (
     table,
     write_docx,
 )
+from tests.support.soffice import convert_with_soffice
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
@@ -169,42 +167,13 @@ def _build_cases(work: Path) -> list[Case]:
     return cases
 
 
-def _soffice(work: Path, target: str, files: list[Path], outdir: Path) -> None:
-    binary = shutil.which("soffice") or shutil.which("libreoffice")
-    if binary is None:
-        pytest.fail(
-            "LibreOffice (soffice) is not installed; ./test installs libreoffice-writer-nogui."
-        )
-    profile = work / "lo-profile"
-    env = {**os.environ, "HOME": str(work)}
-    completed = subprocess.run(
-        [
-            binary,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(outdir),
-            *map(str, files),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env=env,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-
-
 @pytest.fixture(scope="session")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Case]]:
     work = tmp_path_factory.mktemp("libreoffice")
     cases = _build_cases(work)
     files = [work / f"{case.name}.docx" for case in cases]
-    _soffice(work, _PDF_PREFIX, files, work / "pdf")
-    _soffice(work, "fodt", files, work / "fodt")
+    convert_with_soffice(_PDF_PREFIX, files, work / "pdf", work / "lo-profile", timeout=240)
+    convert_with_soffice("fodt", files, work / "fodt", work / "lo-profile", timeout=240)
     return work, cases
 
 

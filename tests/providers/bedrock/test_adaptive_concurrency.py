@@ -38,5 +38,7 @@ async def test_a_hidden_quota_is_found_and_no_section_fails_and_no_model_cools()
     assert {r.model for r in results} == {"sonnet-4-5"}  # nobody fell back to another model
     assert levels["sonnet-4-5"] <= QUOTA + 1
     assert all(record.state == "ready" for record in health.records.values())
-    # One halving after the first burst: only the calls over the quota were throttled.
-    assert len(throttled) <= 8
+    # The limit halves after the first burst and then probes upwards one call at a time: a few
+    # throttles per window at most. Without it every retry hit the quota again (dozens, and the
+    # chain gave up on the model).
+    assert len(throttled) <= 12
