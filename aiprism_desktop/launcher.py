@@ -6,10 +6,11 @@ offline reviewer, accepts every finding, and writes the reviewed .docx and repor
 
 from __future__ import annotations
 
+import ctypes.util
 import importlib.util
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aiprism_desktop.core.resources import resources_dir
@@ -23,6 +24,26 @@ def has_display() -> bool:
     if platform.startswith(("linux", "freebsd")):
         return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     return True
+
+
+# Libraries Qt's X11 platform plugin loads that minimal Linux installs may lack (Qt ≥ 6.5);
+# without them Qt aborts the process, so they are checked before the window is started.
+X11_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+}
+
+
+def missing_gui_libraries(
+    find: Callable[[str], str | None] = ctypes.util.find_library,
+) -> list[str]:
+    """The system packages the window needs on this X11 display and cannot find (Debian names)."""
+    platform: str = sys.platform
+    x11_only = os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+    if not platform.startswith("linux") or not x11_only:
+        return []
+    return [package for library, package in X11_LIBRARIES.items() if find(library) is None]
 
 
 def gui_available() -> bool:
@@ -61,11 +82,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``./run [FILE.docx]``: the GUI when there is a display, else a headless review."""
     args = list(sys.argv[1:] if argv is None else argv)
     document = Path(args[0]) if args else resources_dir() / "samples" / SAMPLE_NAME
-    if has_display() and gui_available():
-        from aiprism_desktop.ui.app import main as gui_main  # type: ignore[import-not-found]
+    missing = missing_gui_libraries() if has_display() else []
+    if has_display() and gui_available() and not missing:
+        from aiprism_desktop.ui.app import main as gui_main
 
         return int(gui_main([str(document)]))
-    if not has_display():
+    if missing:
+        print(
+            "The window needs these system packages: "
+            f"{' '.join(missing)} (e.g. sudo apt install {' '.join(missing)}). "
+            "Reviewing headlessly with the offline reviewer instead.",
+            file=sys.stderr,
+        )
+    elif not has_display():
         print("No display found: reviewing headlessly with the offline reviewer.", file=sys.stderr)
     return headless_review(document, Path.cwd() / "out")
 

@@ -9,10 +9,12 @@ is invented: the provider's error propagates and only the question is kept.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Any
 
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.errors import AIPrismError
+from aiprism_desktop.core.finding_schema import MAX_DESCRIPTION_CHARS
 from aiprism_desktop.core.frameworks import Framework
 from aiprism_desktop.core.reviewer import ChatEvent, ChatMessage, ChatRequest
 from aiprism_desktop.store.records import ChatRecord
@@ -26,6 +28,18 @@ class EmptyQuestionError(AIPrismError):
 
     code = "CHAT_EMPTY_QUESTION"
     default_message = "The question is empty: write what you want to know about the document."
+
+
+def answer_as_comment(answer: str, model_name: str = "") -> dict[str, Any]:
+    """The fields of a reviewer comment made from a chat answer (one click in the chat dock):
+    the answer is the description (cut to the limit), the category says it came from chat."""
+    text = answer.removesuffix(STOPPED_NOTE).strip()
+    if not text:
+        raise EmptyQuestionError("There is no answer to turn into a finding yet.")
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        text = text[: MAX_DESCRIPTION_CHARS - 1].rstrip() + "…"
+    category = f"From chat ({model_name})" if model_name else "From chat"
+    return {"description": text, "category": category, "type": "suggestion", "risk": "low"}
 
 
 async def ask(

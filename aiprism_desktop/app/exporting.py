@@ -113,20 +113,24 @@ async def export_review(
     reports: Sequence[Path] = (),
     tracked_changes: bool = False,
 ) -> ExportResult:
-    """Write the reviewed .docx with the accepted findings, plus any reports (off the loop)."""
+    """Write the reviewed .docx with the accepted findings, plus any reports (off the loop:
+    re-anchoring a thousand quotes is as much work as writing them)."""
     for report in reports:
         check_report_format(report)
-    findings = placeable(snapshot.document, snapshot.state.exported_findings())
-    items = export_items(findings, titles_from_frameworks([snapshot.framework]))
-    summary = await asyncio.to_thread(
-        export_reviewed_docx,
-        snapshot.document.path,
-        snapshot.document,
-        items,
-        out,
-        tracked_changes=tracked_changes,
-    )
-    record = ExportRecord.of(summary, findings, tracked_changes=tracked_changes)
+
+    def write() -> tuple[ExportSummary, ExportRecord]:
+        findings = placeable(snapshot.document, snapshot.state.exported_findings())
+        items = export_items(findings, titles_from_frameworks([snapshot.framework]))
+        summary = export_reviewed_docx(
+            snapshot.document.path,
+            snapshot.document,
+            items,
+            out,
+            tracked_changes=tracked_changes,
+        )
+        return summary, ExportRecord.of(summary, findings, tracked_changes=tracked_changes)
+
+    summary, record = await asyncio.to_thread(write)
     written = []
     for report in reports:
         written.append(await asyncio.to_thread(_write_report, report, snapshot, record))

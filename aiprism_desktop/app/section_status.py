@@ -36,6 +36,21 @@ class SectionStatus:
     error: str = ""  # failed / queued: why
 
     @property
+    def short_label(self) -> str:
+        """A few words for a narrow column (the full ``label`` goes in the tooltip)."""
+        if self.kind == "analyzing":
+            return f"analyzing: {self.model}" if self.model else "analyzing"
+        if self.kind in ("not_analyzed", "queued", "failed"):
+            return {"not_analyzed": "not analyzed", "queued": "queued", "failed": "failed"}[
+                self.kind
+            ]
+        if self.findings == 0:
+            return "no findings"
+        if self.pending == 0:
+            return f"all {self.findings} decided"
+        return f"{self.pending} of {self.findings} to decide"
+
+    @property
     def label(self) -> str:
         """A short text for the navigator."""
         if self.kind == "not_analyzed":
@@ -50,7 +65,8 @@ class SectionStatus:
             return "no findings"
         risks = ", ".join(f"{count} {risk.value}" for risk, count in self.by_risk if count)
         decided = "all decided" if self.pending == 0 else f"{self.pending} to decide"
-        return f"{self.findings} findings ({risks}); {decided}"
+        plural = "" if self.findings == 1 else "s"
+        return f"{self.findings} finding{plural} ({risks}); {decided}"
 
 
 def section_status(

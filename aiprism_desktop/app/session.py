@@ -301,16 +301,15 @@ class ReviewSession:
     async def decide_many(
         self, finding_ids: Sequence[str], action: str, *, reason: str = ""
     ) -> int:
-        """Accept or reject several findings (a filtered set); return how many changed."""
-        if action not in ("accept", "reject"):
+        """Accept or reject several findings (a filtered set) as one decision, undone as one;
+        return how many changed."""
+        decisions = {"accept": Decision.ACCEPTED, "reject": Decision.REJECTED}
+        if action not in decisions:
             raise AIPrismError(f"Cannot apply '{action}' to several findings at once.")
-        changed = 0
-        for finding_id in finding_ids:
-            if action == "accept":
-                changed += await self.accept(finding_id) is not None
-            else:
-                changed += await self.reject(finding_id, reason) is not None
-        return changed
+        event = await self._decide(
+            lambda s: s.decide_many(finding_ids, decisions[action], actor=self.actor, reason=reason)
+        )
+        return len(event.after) if event is not None else 0
 
     async def accept_all_pending(self) -> int:
         """Accept every pending AI/rule finding; return how many were accepted."""

@@ -65,6 +65,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Author of your decisions and comments (default: your login name).",
     ),
     Setting(
+        "ui.theme",
+        "system",
+        str,
+        "Theme",
+        "Light or dark window colours; system follows the operating system.",
+        choices=("system", "light", "dark"),
+    ),
+    Setting(
         "bedrock.global_routing",
         "auto",
         str,

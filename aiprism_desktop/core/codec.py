@@ -302,7 +302,7 @@ def check_event_values(event: DecisionEvent) -> None:
             for name, value in getattr(event, side).items():
                 if name in EDITABLE_FIELDS:
                     finding_field_from_json(name, value)
-    elif event.action is Action.REVERT_ALL:
+    elif event.action in (Action.REVERT_ALL, Action.DECIDE_MANY):
         for side in ("before", "after"):
             for finding_id, value in getattr(event, side).items():
                 _check_decision(value, f"event.{side}.{finding_id}")

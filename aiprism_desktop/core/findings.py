@@ -125,6 +125,7 @@ class Action(StrEnum):
     DELETE = "delete"  # delete the reviewer's own comment
     RESTORE = "restore"  # undo of a delete
     REVERT_ALL = "revert_all"
+    DECIDE_MANY = "decide_many"  # one bulk accept/reject: undone and redone as one step
 
 
 class Decision(StrEnum):
@@ -140,13 +141,14 @@ class DecisionEvent:
     """One entry of the decision log (the audit trail).
 
     ``before``/``after`` hold JSON-able field values: for EDIT the edited fields, for
-    ACCEPT/REJECT/REVERT the decision (``{"decision": "accepted"}``), for REVERT_ALL the map of
-    every finding's previous decision so an undo can restore it. ``finding`` is set for ADD.
+    ACCEPT/REJECT/REVERT the decision (``{"decision": "accepted"}``), for REVERT_ALL and
+    DECIDE_MANY the map of every changed finding to its decision (before: the previous one, so
+    an undo can restore it). ``finding`` is set for ADD.
     ``undo_of`` is the ``seq`` of the event this one undoes (undo appends the inverse).
     """
 
     action: Action
-    finding_id: str  # "" for REVERT_ALL
+    finding_id: str  # "" for REVERT_ALL and DECIDE_MANY
     actor: str
     at: str = field(default_factory=utc_now)
     reason: str = ""

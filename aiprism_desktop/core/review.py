@@ -205,6 +205,8 @@ class ReviewState:
         event = self._by_seq[seq]
         if event.action is Action.REVERT_ALL:
             return True
+        if event.action is Action.DECIDE_MANY:
+            return any(fid in self._states for fid in event.after)
         target = event.finding.id if event.finding is not None else event.finding_id
         return target in self._states
 
@@ -331,6 +333,26 @@ class ReviewState:
             actor=actor,
             before={"deleted": False},
             after={"deleted": True},
+        )
+
+    def decide_many(
+        self, finding_ids: Iterable[str], decision: Decision, *, actor: str, reason: str = ""
+    ) -> DecisionEvent | None:
+        """Decide several findings in one event (one undo step); None when none would change."""
+        reason = reason.strip() if decision is Decision.REJECTED else ""
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for finding_id in dict.fromkeys(finding_ids):
+            state = self._editable(finding_id)
+            if state.decision is not decision or state.reason != reason:
+                before[finding_id] = decision_json(state)
+                after[finding_id] = {"decision": decision.value} | (
+                    {"reason": reason} if reason else {}
+                )
+        if not after:
+            return None
+        return DecisionEvent(
+            Action.DECIDE_MANY, "", actor, reason=reason, before=before, after=after
         )
 
     def revert_all(self, *, actor: str) -> DecisionEvent | None:

@@ -90,7 +90,7 @@ def fold_event(states: dict[str, FindingState], event: DecisionEvent) -> None:
                     finding=event.finding, original=event.finding, decision=Decision.ACCEPTED
                 )
         return
-    if action is Action.REVERT_ALL:
+    if action in (Action.REVERT_ALL, Action.DECIDE_MANY):
         for finding_id, value in event.after.items():
             target = states.get(finding_id)
             if target is not None:

@@ -123,9 +123,9 @@ def inverse_event(
             after=dict(event.before),
             undo_of=undo_of,
         )
-    if event.action is Action.REVERT_ALL:
+    if event.action in (Action.REVERT_ALL, Action.DECIDE_MANY):
         return DecisionEvent(
-            action=Action.REVERT_ALL,
+            action=event.action,
             finding_id="",
             actor=actor,
             before=dict(event.after),
@@ -177,6 +177,17 @@ def redo_event(
             actor=actor,
             before=before,
             after=after,
+            redo_of=redo_of,
+        )
+    if event.action is Action.DECIDE_MANY:
+        live = {fid: value for fid, value in event.after.items() if fid in states}
+        return DecisionEvent(
+            action=Action.DECIDE_MANY,
+            finding_id="",
+            actor=actor,
+            reason=event.reason,
+            before={fid: decision_json(states[fid]) for fid in live},
+            after=live,
             redo_of=redo_of,
         )
     return DecisionEvent(

@@ -338,3 +338,36 @@ def test_editing_the_quote_moves_the_anchor_in_the_same_event() -> None:
         "paid twice",
         Anchor("s0b1", 12, 22),
     )
+
+
+def test_decide_many_is_one_event_undone_and_redone_as_one_step() -> None:
+    a, b, c = (make_finding(f"f{i}") for i in range(3))
+    state = ReviewState.build([a, b, c])
+    state = do(state, state.accept(a.id, actor=ACTOR))
+    event = state.decide_many([a.id, b.id, c.id, b.id], Decision.REJECTED, actor=ACTOR, reason="x")
+    assert event is not None
+    assert event.action is Action.DECIDE_MANY
+    assert event.before == {
+        a.id: {"decision": "accepted"},
+        b.id: {"decision": "pending"},
+        c.id: {"decision": "pending"},
+    }
+    state = do(state, event)
+    assert {state.get(f.id).decision for f in (a, b, c)} == {Decision.REJECTED}
+    assert state.get(b.id).reason == "x"
+    assert state.decide_many([a.id, b.id], Decision.REJECTED, actor=ACTOR, reason="x") is None
+
+    state = do(state, state.undo(actor=ACTOR))  # the whole bulk decision at once
+    assert state.get(a.id).decision is Decision.ACCEPTED
+    assert state.get(b.id).decision is state.get(c.id).decision is Decision.PENDING
+    state = do(state, state.redo(actor=ACTOR))
+    assert {state.get(f.id).decision for f in (a, b, c)} == {Decision.REJECTED}
+    assert state.get(c.id).reason == "x"
+    state = do(state, state.undo(actor=ACTOR))
+    state = do(state, state.undo(actor=ACTOR))  # then the single accept before it
+    assert state.get(a.id).decision is Decision.PENDING
+    # Replayed from the log, the same state.
+    again = ReviewState.build([a, b, c], state.events)
+    assert {f.id: again.get(f.id).decision for f in (a, b, c)} == {
+        f.id: state.get(f.id).decision for f in (a, b, c)
+    }
