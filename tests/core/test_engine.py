@@ -152,6 +152,18 @@ async def test_unreachable_provider_queues_requests_and_drains_when_back() -> No
     assert len(findings.by_section) == 3
 
 
+async def test_once_the_provider_is_unreachable_the_waiting_sections_queue_without_calling() -> None:
+    document = make_document(sections=8)
+    reviewer = ScriptedReviewer(reachable=False, latency=0.01)
+    outbox = MemoryOutbox()
+    result = await engine_for(reviewer, outbox=outbox, concurrency=2).analyze(document)
+    assert result.queued == 8
+    assert result.failed == 0
+    # Only the calls already in flight when the first failure came back were made.
+    assert len(reviewer.calls) == 2
+    assert len(await outbox.pending("scripted")) == 8
+
+
 async def test_reviewing_a_queued_section_directly_takes_it_off_the_queue() -> None:
     document = make_document(sections=2)
     reviewer = ScriptedReviewer(reachable=False)
