@@ -152,7 +152,7 @@ async def test_unreachable_provider_queues_requests_and_drains_when_back() -> No
     assert len(findings.by_section) == 3
 
 
-async def test_once_the_provider_is_unreachable_the_waiting_sections_queue_without_calling() -> None:
+async def test_once_the_provider_is_unreachable_waiting_sections_queue_without_calling() -> None:
     document = make_document(sections=8)
     reviewer = ScriptedReviewer(reachable=False, latency=0.01)
     outbox = MemoryOutbox()
