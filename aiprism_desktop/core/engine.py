@@ -19,7 +19,7 @@ from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.codec import attempts_from_json, attempts_to_json
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.engine_calls import (
-    Outage,
+    Halt,
     SectionCalls,
     all_parts,
     finish_even_if_cancelled,
@@ -39,6 +39,7 @@ from aiprism_desktop.core.errors import (
     InternalError,
     ProviderUnavailableError,
     SectionTooLargeError,
+    StoreError,
 )
 from aiprism_desktop.core.findings import Finding
 from aiprism_desktop.core.frameworks import Framework
@@ -177,9 +178,9 @@ class ReviewEngine:
         try:
             async with asyncio.TaskGroup() as group:
                 after: asyncio.Event | None = None  # sections line up in document order
-                outage = Outage()
+                halt = Halt()
                 for section in sections:
-                    calls = SectionCalls(slots, emit, section, after=after, outage=outage)
+                    calls = SectionCalls(slots, emit, section, after=after, halt=halt)
                     after = calls.in_line
                     group.create_task(run_one(section, calls))
         except asyncio.CancelledError:
@@ -301,6 +302,8 @@ class ReviewEngine:
             try:
                 await self._save(document, section, (), "", "[]")
             except AIPrismError as error:
+                if isinstance(error, StoreError):
+                    calls.halt(error)
                 return ev.SectionFailed(section_id=section.id, error=error)
             return ev.SectionSkipped(section_id=section.id, reason="The section has no text.")
         try:
@@ -314,7 +317,7 @@ class ReviewEngine:
         except asyncio.CancelledError:
             raise
         except ProviderUnavailableError as error:
-            calls.provider_unreachable(error)
+            calls.halt(error)
             if queue and self._outbox is not None:
                 await enqueue(
                     self._outbox,
@@ -326,6 +329,8 @@ class ReviewEngine:
                 return ev.SectionQueued(section_id=section.id, error=error)
             return ev.SectionFailed(section_id=section.id, error=error)
         except AIPrismError as error:
+            if isinstance(error, StoreError):
+                calls.halt(error)  # findings cannot be kept: make no more calls
             attempts: tuple[Attempt, ...] = getattr(error, "attempts", ())
             return ev.SectionFailed(section_id=section.id, error=error, attempts=attempts)
         except Exception as error:  # a bug must not take the other sections down with it
