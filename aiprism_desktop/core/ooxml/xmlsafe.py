@@ -85,7 +85,7 @@ def parse_xml(data: bytes, part_name: str, *, strict: bool = False) -> etree._El
         view = memoryview(data)
         for start in range(0, len(data), _FEED_BYTES):
             parser.feed(bytes(view[start : start + _FEED_BYTES]))
-        root = parser.close()
+        root: Any = parser.close()  # an element, or whatever a parser target returns
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(part_name, str(exc)) from None
     except ValueError as exc:  # e.g. unsupported encoding declaration
