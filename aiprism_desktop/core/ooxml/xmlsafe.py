@@ -95,7 +95,7 @@ def parse_xml(data: bytes, part_name: str, *, strict: bool = False) -> etree._El
     docinfo = root.getroottree().docinfo
     if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         raise XmlEntitiesError(detail=f"{part_name} declares a DOCTYPE")
-    return root
+    return cast(etree._Element, root)
 
 
 def _syntax_error(part_name: str, message: str) -> DocumentError:
