@@ -111,7 +111,12 @@ def _occurrences(needle: str, haystack: str) -> int:
 
 
 def widen_to_unique(
-    texts: Sequence[str], index: int, start: int, end: int, limit: tuple[int, int]
+    texts: Sequence[str],
+    index: int,
+    start: int,
+    end: int,
+    limit: tuple[int, int],
+    joined: str | None = None,
 ) -> tuple[int, int]:
     """Grow ``texts[index][start:end]`` word by word until it occurs once in all ``texts``.
 
@@ -119,9 +124,12 @@ def widen_to_unique(
     placed on the wrong occurrence. Growth stays inside ``limit`` (usually the sentence) and
     stops after ``MAX_WIDEN_STEPS`` words; if the quote is still not unique then, the widest
     version is returned (the reviewer drops a second finding with the same quote).
+    ``joined``: ``"\x00".join(texts)`` when the caller keeps it (it is the same for every quote
+    of a section).
     """
     text = texts[index]
-    joined = "\x00".join(texts)  # one search instead of one per block (quotes hold no NUL)
+    if joined is None:
+        joined = "\x00".join(texts)  # one search instead of one per block (quotes hold no NUL)
     low, high = limit
     steps = 0
     # The word before comes first: it is usually the subject ("account was suspended").
@@ -154,3 +162,50 @@ def contains_any(text: str, words: Sequence[str]) -> bool:
         if word in text:
             return True
     return False
+
+
+class WordIndex:
+    """Which of a section's blocks contain a word, answered by ``str.find`` over the blocks'
+    texts joined into one string.
+
+    A rule's keyword prefilter used to test every keyword against every block (tens of
+    thousands of calls on a long document); a few searches per section give the same answer.
+    """
+
+    _SEPARATOR: Final = "\x00"
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._joined = self._SEPARATOR.join(texts)
+        starts, position = [], 0
+        for text in texts:
+            starts.append(position)
+            position += len(text) + 1
+        self._starts = starts
+        self._cache: dict[tuple[str, ...], frozenset[int]] = {}
+
+    def blocks_containing(self, words: tuple[str, ...]) -> frozenset[int]:
+        """Indices of the texts that contain one of ``words``; the same as ``contains_any``
+        on each text."""
+        found = self._cache.get(words)
+        if found is None:
+            found = self._cache[words] = frozenset(self._search(words))
+        return found
+
+    def _search(self, words: tuple[str, ...]) -> set[int]:
+        if any(not word or self._SEPARATOR in word for word in words):
+            # Cannot be told from the joined text: ask each text.
+            return {i for i, text in enumerate(self._texts) if contains_any(text, words)}
+        found: set[int] = set()
+        joined, starts = self._joined, self._starts
+        for word in words:
+            at = joined.find(word)
+            while at >= 0:
+                index = bisect.bisect_right(starts, at) - 1
+                found.add(index)
+                # The rest of this text is known to match: go on from the next text.
+                following = index + 1
+                if following == len(starts):
+                    break
+                at = joined.find(word, starts[following])
+        return found
