@@ -150,11 +150,9 @@ def _first_uses(
     seen: set[str] = set(glossary)
     # "HIGH", "AGAIN": shouting or a label, not an acronym, when the document also uses the
     # word in lower case.
-    lower: Container[str] = (
-        _LowerCaseWords(b.text for section in document.sections for b in section.blocks)
-        if params.skip_english_words
-        else frozenset()
-    )
+    lower: Container[str] = frozenset()
+    if params.skip_english_words:
+        lower = _LowerCaseWords(b.text for section in document.sections for b in section.blocks)
     found: dict[int, list[FirstUse]] = {}
     for section_index, section in enumerate(document.sections):
         checkpoint()
