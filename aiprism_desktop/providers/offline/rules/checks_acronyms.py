@@ -105,7 +105,9 @@ class _LowerCaseWords:
         self._text = "\n".join(texts)
         self._known: dict[str, bool] = {}
 
-    def __contains__(self, word: str) -> bool:
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
         known = self._known.get(word)
         if known is None:
             known = self._known[word] = self._occurs(word)
