@@ -119,7 +119,8 @@ class BlockFacts:
     section: int
     block: int
     text: str
-    sentences: list[tuple[int, int]]
+    # Sentence spans, found when a fact first needs its sentence (most blocks state none).
+    sentences: list[tuple[int, int]] | None = None
     dates: list[DateMention] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     durations: list[Duration] = field(default_factory=list)
@@ -138,6 +139,8 @@ class BlockFacts:
 
     def sentence_of(self, position: int) -> tuple[int, int]:
         """The sentence span containing ``position``."""
+        if self.sentences is None:
+            self.sentences = sentence_spans(self.text)
         at = bisect.bisect_right(self.sentences, position, key=lambda span: span[0]) - 1
         return self.sentences[max(at, 0)] if self.sentences else (0, len(self.text))
 
@@ -248,9 +251,8 @@ def _duration_units(text: str, lowered: str) -> list[re.Match[str]]:
     return found
 
 
-def _durations(facts: BlockFacts) -> None:
+def _durations(facts: BlockFacts, lowered: str) -> None:
     text = facts.text
-    lowered = text.lower()
     for unit in _duration_units(text, lowered):
         head = pt.DURATION_HEAD.search(text, max(0, unit.start() - pt.DURATION_REACH), unit.start())
         if head is None:
@@ -356,8 +358,7 @@ def _quantities(facts: BlockFacts, taken: bytearray) -> None:
         facts.quantities.append(Quantity(place, value, singular, unit, context, approximate))
 
 
-def _references(facts: BlockFacts) -> None:
-    lowered = facts.text.lower()
+def _references(facts: BlockFacts, lowered: str) -> None:
     if "section" not in lowered and "appendix" not in lowered:
         return  # the pattern needs one of them: skip the scan
     for match in pt.SECTION_REFERENCE.finditer(facts.text):
@@ -368,15 +369,18 @@ def _references(facts: BlockFacts) -> None:
 
 def block_facts(section: int, block: int, text: str) -> BlockFacts:
     """The facts of one block of text."""
-    facts = BlockFacts(section, block, text, sentence_spans(text))
-    if pt.DIGIT.search(text):  # dates, times, figures and ranges all hold a digit
+    facts = BlockFacts(section, block, text)
+    lowered = text.lower()
+    has_digit = pt.DIGIT.search(text) is not None
+    if has_digit:  # dates, times, figures and ranges all hold a digit
         _dates(facts)
         _times(facts)
-    _durations(facts)
-    _ranges(facts)
-    if pt.DIGIT.search(text):
+    _durations(facts, lowered)
+    if facts.dates or facts.times:  # a range joins two of them
+        _ranges(facts)
+    if has_digit:
         _quantities(facts, facts.taken())
-    _references(facts)
+    _references(facts, lowered)
     return facts
 
 

@@ -294,8 +294,13 @@ def _prepare_length(params: Mapping[str, Any]) -> LengthParams:
 
 
 def _run_length(params: LengthParams, ctx: SectionContext) -> Iterable[Hit]:
+    # Two words need a character between them: a text shorter than this cannot hold a sentence
+    # over the limit, and is not segmented at all (table cells, short paragraphs).
+    shortest = 2 * params.max_words + 1
     for index in ctx.body_indices():
         text = ctx.texts[index]
+        if len(text) < shortest:
+            continue
         for start, end in ctx.sentences(index):
             count = len(words(text[start:end]))
             if count > params.max_words:
