@@ -21,7 +21,8 @@ from typing import Any, Final, Generic, TypeVar
 
 from aiprism_desktop.core.document import BlockKind, Document, Section
 from aiprism_desktop.providers.offline.rules.entries import Entry, section_entries
-from aiprism_desktop.providers.offline.rules.text import WordIndex, sentence_spans
+from aiprism_desktop.providers.offline.rules.keyword_index import KeywordIndex
+from aiprism_desktop.providers.offline.rules.text import sentence_spans
 
 P = TypeVar("P")
 T = TypeVar("T")
@@ -100,6 +101,7 @@ class DocumentMemo:
 
 
 _OUT_OF_TIME: Final = object()
+_KEYWORD_INDEX_KEY: Final = object()  # one index per document, whichever rule asks first
 
 
 @dataclass(slots=True)
@@ -156,7 +158,6 @@ class SectionContext:
         self._body: tuple[int, ...] | None = None
         self._lowered: dict[int, str] = {}
         self._joined: str | None = None
-        self._word_index: WordIndex | None = None
 
     @property
     def is_first_section(self) -> bool:
@@ -193,9 +194,12 @@ class SectionContext:
     def blocks_containing(self, words: tuple[str, ...]) -> frozenset[int]:
         """Indices of the blocks whose lower-case text contains one of ``words`` (lower case):
         the keyword prefilter of a rule, answered for the whole section at once."""
-        if self._word_index is None:
-            self._word_index = WordIndex([self.lowered(i) for i in range(len(self.texts))])
-        return self._word_index.blocks_containing(words)
+        index = self.memo.get(_KEYWORD_INDEX_KEY, self._keyword_index, self.budget)
+        return index.blocks_containing(self.section_index, words)
+
+    def _keyword_index(self) -> KeywordIndex:
+        sections = [[block.text.lower() for block in s.blocks] for s in self.document.sections]
+        return KeywordIndex(sections, self.checkpoint)
 
     @property
     def joined(self) -> str:
