@@ -165,11 +165,10 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
     """``pt.DATE`` matches, tried only where a date can start."""
     reached = 0
     for start in pt.DATE_START.finditer(text):
-        if start.start() < reached or (
-            not start.group()[0].isdigit() and start.group() not in pt.DATE_NAMES
-        ):
+        at = start.start()
+        if at < reached or (not text[at].isdigit() and text[at : at + 3] not in pt.DATE_NAMES):
             continue
-        match = pt.DATE.match(text, start.start())
+        match = pt.DATE.match(text, at)
         if match:
             reached = match.end()
             yield match
