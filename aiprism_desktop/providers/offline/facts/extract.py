@@ -10,12 +10,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
-from aiprism_desktop.core.document import BlockKind, Document
 from aiprism_desktop.providers.offline.facts import patterns as pt
 from aiprism_desktop.providers.offline.facts.values import (
     CalendarDate,
@@ -381,18 +379,3 @@ def block_facts(section: int, block: int, text: str) -> BlockFacts:
         _quantities(facts, facts.taken())
     _references(facts, lowered)
     return facts
-
-
-def extract_facts(document: Document, checkpoint: Callable[[], None]) -> DocumentFacts:
-    """The facts of every block of the document (headings included: timelines use them)."""
-    blocks: list[BlockFacts] = []
-    for section_index, section in enumerate(document.sections):
-        for block_index, block in enumerate(section.blocks):
-            if block.text.strip() and block.kind is not BlockKind.FOOTNOTE:
-                checkpoint()
-                blocks.append(block_facts(section_index, block_index, block.text))
-    years = Counter(
-        mention.date.year for facts in blocks for mention in facts.dates if mention.date.year
-    )
-    year = years.most_common(1)[0][0] if years else None
-    return DocumentFacts(blocks, year)
