@@ -34,14 +34,10 @@ class KeywordIndex:
         """``sections``: each section's block texts, in lower case."""
         self._sections = sections
         self._chunks: list[list[frozenset[str]]] = []
-        vocabulary: set[str] = set()
         for texts in sections:
             checkpoint()
-            chunks = [frozenset(text.split()) for text in texts]
-            for block_chunks in chunks:
-                vocabulary |= block_chunks
-            self._chunks.append(chunks)
-        words = sorted(vocabulary)
+            self._chunks.append([frozenset(text.split()) for text in texts])
+        words = list(frozenset().union(*(c for chunks in self._chunks for c in chunks)))
         self._vocabulary = "\n".join(words)
         self._word_starts: list[int] = []
         position = 0
