@@ -97,8 +97,8 @@ class _LowerCaseWords:
     not in "highway" or "10high").
 
     Only the few acronym candidates are ever asked about, so each is looked up with
-    ``str.find`` in the whole text (C speed) instead of collecting every lower-case word of the
-    document with a regex (a scan in Python of every character, for every document).
+    ``str.find`` in the whole text instead of collecting every lower-case word of the document
+    with a regex (a set of tens of thousands of words, built for a handful of questions).
     """
 
     def __init__(self, texts: Iterable[str]) -> None:

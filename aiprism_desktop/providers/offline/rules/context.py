@@ -193,7 +193,7 @@ class SectionContext:
 
     def blocks_containing(self, words: tuple[str, ...]) -> frozenset[int]:
         """Indices of the blocks whose lower-case text contains one of ``words`` (lower case):
-        the keyword prefilter of a rule, answered for the whole section at once."""
+        a rule's keyword prefilter, from an index of the document built once per review."""
         index = self.memo.get(_KEYWORD_INDEX_KEY, self._keyword_index, self.budget)
         return index.blocks_containing(self.section_index, words)
 
