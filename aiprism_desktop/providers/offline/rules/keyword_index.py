@@ -34,10 +34,13 @@ class KeywordIndex:
         """``sections``: each section's block texts, in lower case."""
         self._sections = sections
         self._chunks: list[list[frozenset[str]]] = []
+        vocabulary: set[str] = set()
         for texts in sections:
             checkpoint()
-            self._chunks.append([frozenset(text.split()) for text in texts])
-        words = list(frozenset().union(*(c for chunks in self._chunks for c in chunks)))
+            chunks = [frozenset(text.split()) for text in texts]
+            vocabulary.update(*chunks)  # per section: no long call holding the GIL
+            self._chunks.append(chunks)
+        words = list(vocabulary)
         self._vocabulary = "\n".join(words)
         self._word_starts: list[int] = []
         position = 0
