@@ -10,7 +10,8 @@ data folder (no cache):
 * quota    the same, but the fake throttles above N calls at once (N = 3, unknown to the
            client, as an account quota is). Ideal at N: 2 s × ceil(40 / 3).
            Targets: wall ≤ 1.3 × that ideal; no section failed; no model cooled or disabled.
-* offline  the offline reviewer (no model): wall time of the whole process.
+* offline  the offline reviewer (no model): wall time of the whole process, and its CPU time
+           (user + system), which a machine busy with other work inflates far less.
 
 Min / median / max over the runs. ``python -m bench.review_process [--repeat N] [--only NAME]``
 """
@@ -21,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,6 +59,7 @@ FINDING = {
 @dataclass(frozen=True, slots=True)
 class RunResult:
     wall_s: float
+    cpu_s: float
     calls: int
     throttled: int
     report: dict[str, object]
@@ -73,8 +76,10 @@ def fake_bedrock(max_concurrent: int | None) -> Iterator[FakeBedrock]:
         yield fake
 
 
-def review(document: Path, work: Path, *, provider: str, endpoint: str | None) -> float:
-    """One ``aiprism review`` process; its wall time."""
+def review(
+    document: Path, work: Path, *, provider: str, endpoint: str | None
+) -> tuple[float, float]:
+    """One ``aiprism review`` process; its wall time and CPU time."""
     env = {
         **os.environ,
         "AIPRISM_DATA_DIR": str(work / "data"),
@@ -98,28 +103,31 @@ def review(document: Path, work: Path, *, provider: str, endpoint: str | None) -
         str(work / "report.json"),
         "--force",
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"aiprism review failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return wall
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu
 
 
 def one_run(document: Path, scenario: str) -> RunResult:
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
         if scenario == "offline":
-            wall = review(document, work, provider="offline", endpoint=None)
+            wall, cpu = review(document, work, provider="offline", endpoint=None)
             calls = throttled = 0
         else:
             with fake_bedrock(QUOTA if scenario == "quota" else None) as fake:
-                wall = review(document, work, provider="bedrock", endpoint=fake.endpoint_url)
+                wall, cpu = review(document, work, provider="bedrock", endpoint=fake.endpoint_url)
                 converse = [r for r in fake.requests if r.operation.startswith("converse")]
                 calls = sum(1 for r in converse if not r.outcome.startswith("throttled"))
                 throttled = len(converse) - calls
         report = json.loads((work / "report.json").read_text(encoding="utf-8"))
-    return RunResult(wall, calls, throttled, report)
+    return RunResult(wall, cpu, calls, throttled, report)
 
 
 def _row(label: str, values: list[float], unit: str = "s") -> str:
@@ -134,6 +142,7 @@ def report_scenario(name: str, runs: list[RunResult], concurrency: int) -> None:
     print(f"{name} ({len(runs)} runs):")
     print(_row("wall time", walls))
     if name == "offline":
+        print(_row("CPU time (user + system)", [r.cpu_s for r in runs]))
         return
     run_info = [r.report.get("run", {}) for r in runs]
     failed = max(int(info.get("failed", 0)) for info in run_info if isinstance(info, dict))

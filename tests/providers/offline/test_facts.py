@@ -12,7 +12,7 @@ import pytest
 from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.prompts import build_review_prompt
 from aiprism_desktop.core.reviewer import SectionReviewRequest
-from aiprism_desktop.providers.offline.facts import common, extract
+from aiprism_desktop.providers.offline.facts import common, extract, scan
 from aiprism_desktop.providers.offline.reviewer import OfflineReviewer
 from tests.support.rule_docs import Bullet, Item, by_rule, hawkeye, make_doc, review, table
 
@@ -219,7 +219,7 @@ def _review_all(reviewer: OfflineReviewer, document: Document) -> None:
 
 def test_facts_are_extracted_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    original = extract.extract_facts
+    original = scan.extract_facts
 
     def counting(*args: object) -> object:
         calls.append(threading.current_thread())
@@ -252,3 +252,28 @@ def test_seller_case_rules_run_only_under_their_framework() -> None:
     assert by_rule(under_hawkeye, "contradictory-figures") or by_rule(
         under_hawkeye, "figure-conflict"
     )
+
+
+def test_a_repeated_text_has_the_facts_extracting_it_would_give() -> None:
+    repeated = (
+        "From 21:10 to 23:40 on 2019-03-26 (Tuesday) about 451 jobs failed for two hours; "
+        "see the Root Cause section."
+    )
+    rows = [["10:05", "Alert fires", "@alice"], ["10:05", "Alert fires", "@alice"]]
+    document = make_doc(
+        ("Summary", [repeated, "Nothing else.", repeated]),
+        ("Timeline", [table(["Time", "Event", "Who"], *rows), Bullet(repeated)]),
+        ("Root Cause", ["Nothing else.", repeated]),
+    )
+    found = scan.extract_facts(document, lambda: None).blocks
+    fresh = [
+        extract.block_facts(s, b, block.text)
+        for s, section in enumerate(document.sections)
+        for b, block in enumerate(section.blocks)
+        if block.text.strip()
+    ]
+    assert found == fresh
+    copies = [facts for facts in found if facts.text == repeated]
+    assert len(copies) == 4
+    assert all(facts.ranges and facts.quantities for facts in copies)
+    assert len({(facts.section, facts.block) for facts in copies}) == 4

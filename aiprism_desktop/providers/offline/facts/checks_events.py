@@ -101,12 +101,15 @@ def _events(params: EventParams, ctx: SectionContext, facts: DocumentFacts) -> l
                 continue
             start, end = mention.place.sentence
             sentence = block.text[start:end]
+            identifiers = pt.IDENTIFIER.findall(sentence)
+            if not identifiers:
+                continue  # an event needs what it is about: no need to look for its verb
             kind = _event_class(params, sentence, mention.place.start - start)
             if kind is None:
                 continue
             date = mention.date.with_year(facts.year)
-            for identifier in pt.IDENTIFIER.finditer(sentence):
-                events.append(Event((kind, _normal(identifier.group())), date, mention.place))
+            for identifier in identifiers:
+                events.append(Event((kind, _normal(identifier)), date, mention.place))
     return events
 
 

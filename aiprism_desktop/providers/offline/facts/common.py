@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from aiprism_desktop.providers.offline.facts.extract import DocumentFacts, Place, extract_facts
+from aiprism_desktop.providers.offline.facts.extract import DocumentFacts, Place
+from aiprism_desktop.providers.offline.facts.scan import extract_facts
 from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
 
 T = TypeVar("T")

@@ -10,12 +10,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
-from aiprism_desktop.core.document import BlockKind, Document
 from aiprism_desktop.providers.offline.facts import patterns as pt
 from aiprism_desktop.providers.offline.facts.values import (
     CalendarDate,
@@ -119,7 +117,8 @@ class BlockFacts:
     section: int
     block: int
     text: str
-    sentences: list[tuple[int, int]]
+    # Sentence spans, found when a fact first needs its sentence (most blocks state none).
+    sentences: list[tuple[int, int]] | None = None
     dates: list[DateMention] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     durations: list[Duration] = field(default_factory=list)
@@ -138,6 +137,8 @@ class BlockFacts:
 
     def sentence_of(self, position: int) -> tuple[int, int]:
         """The sentence span containing ``position``."""
+        if self.sentences is None:
+            self.sentences = sentence_spans(self.text)
         at = bisect.bisect_right(self.sentences, position, key=lambda span: span[0]) - 1
         return self.sentences[max(at, 0)] if self.sentences else (0, len(self.text))
 
@@ -162,11 +163,10 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
     """``pt.DATE`` matches, tried only where a date can start."""
     reached = 0
     for start in pt.DATE_START.finditer(text):
-        if start.start() < reached or (
-            not start.group()[0].isdigit() and start.group() not in pt.DATE_NAMES
-        ):
+        at = start.start()
+        if at < reached or (not text[at].isdigit() and text[at : at + 3] not in pt.DATE_NAMES):
             continue
-        match = pt.DATE.match(text, start.start())
+        match = pt.DATE.match(text, at)
         if match:
             reached = match.end()
             yield match
@@ -248,9 +248,8 @@ def _duration_units(text: str, lowered: str) -> list[re.Match[str]]:
     return found
 
 
-def _durations(facts: BlockFacts) -> None:
+def _durations(facts: BlockFacts, lowered: str) -> None:
     text = facts.text
-    lowered = text.lower()
     for unit in _duration_units(text, lowered):
         head = pt.DURATION_HEAD.search(text, max(0, unit.start() - pt.DURATION_REACH), unit.start())
         if head is None:
@@ -356,8 +355,7 @@ def _quantities(facts: BlockFacts, taken: bytearray) -> None:
         facts.quantities.append(Quantity(place, value, singular, unit, context, approximate))
 
 
-def _references(facts: BlockFacts) -> None:
-    lowered = facts.text.lower()
+def _references(facts: BlockFacts, lowered: str) -> None:
     if "section" not in lowered and "appendix" not in lowered:
         return  # the pattern needs one of them: skip the scan
     for match in pt.SECTION_REFERENCE.finditer(facts.text):
@@ -368,28 +366,16 @@ def _references(facts: BlockFacts) -> None:
 
 def block_facts(section: int, block: int, text: str) -> BlockFacts:
     """The facts of one block of text."""
-    facts = BlockFacts(section, block, text, sentence_spans(text))
-    if pt.DIGIT.search(text):  # dates, times, figures and ranges all hold a digit
+    facts = BlockFacts(section, block, text)
+    lowered = text.lower()
+    has_digit = pt.DIGIT.search(text) is not None
+    if has_digit:  # dates, times, figures and ranges all hold a digit
         _dates(facts)
         _times(facts)
-    _durations(facts)
-    _ranges(facts)
-    if pt.DIGIT.search(text):
+    _durations(facts, lowered)
+    if facts.dates or facts.times:  # a range joins two of them
+        _ranges(facts)
+    if has_digit:
         _quantities(facts, facts.taken())
-    _references(facts)
+    _references(facts, lowered)
     return facts
-
-
-def extract_facts(document: Document, checkpoint: Callable[[], None]) -> DocumentFacts:
-    """The facts of every block of the document (headings included: timelines use them)."""
-    blocks: list[BlockFacts] = []
-    for section_index, section in enumerate(document.sections):
-        for block_index, block in enumerate(section.blocks):
-            if block.text.strip() and block.kind is not BlockKind.FOOTNOTE:
-                checkpoint()
-                blocks.append(block_facts(section_index, block_index, block.text))
-    years = Counter(
-        mention.date.year for facts in blocks for mention in facts.dates if mention.date.year
-    )
-    year = years.most_common(1)[0][0] if years else None
-    return DocumentFacts(blocks, year)

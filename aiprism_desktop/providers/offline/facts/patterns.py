@@ -26,9 +26,10 @@ DATE: Final = re.compile(
     rf"|(?P<num>(?P<n1>\d{{1,2}})[-/](?P<n2>\d{{1,2}})[-/](?P<y3>{_YEAR}))(?![\w/-]))"
     rf"(?:\s*\((?P<wd2>{WEEKDAY})\))?"
 )
-# Where a date can start: a digit, or the capital of a month or weekday name. Scanning for
-# these with a character class runs in C; the full pattern is then tried only there.
-DATE_START: Final = re.compile(r"\d+|[A-Z][a-z]{2}")
+# Where a date can start: a digit, or the capital of a month or weekday name, at the start of
+# a token (what ``DATE``'s lookbehind requires; checked after the character, so the scan for
+# the character class runs in C). The full pattern is then tried only there.
+DATE_START: Final = re.compile(r"[\dJFMASONDTW](?<![\w/.-].)")
 _NAMES: Final = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun"
 DATE_NAMES: Final = frozenset(_NAMES.split())
 

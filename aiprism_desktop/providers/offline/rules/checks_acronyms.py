@@ -8,7 +8,7 @@ for the whole document). Only the first use is reported, in the section where it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +89,43 @@ def _shouting(text: str) -> bool:
     return upper + lower > 12 and upper / (upper + lower) > 0.6
 
 
-_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_LOWER_WORD = re.compile(r"[a-z][a-z]+")
+
+
+class _LowerCaseWords:
+    """Whether the document uses a word in lower case, as a whole word ("high" in "high-level",
+    not in "highway" or "10high").
+
+    Only the few acronym candidates are ever asked about, so each is looked up with
+    ``str.find`` in the whole text instead of collecting every lower-case word of the document
+    with a regex (a set of tens of thousands of words, built for a handful of questions).
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._text = "\n".join(texts)
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = self._occurs(word)
+        return known
+
+    def _occurs(self, word: str) -> bool:
+        if not _LOWER_WORD.fullmatch(word):
+            return False
+        text, size = self._text, len(word)
+        at = text.find(word)
+        while at >= 0:
+            before = text[at - 1] if at else " "
+            after = text[at + size] if at + size < len(text) else " "
+            # Word characters as the regex's \b sees them (str.isalnum is Unicode \w, less "_").
+            if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+                return True
+            at = text.find(word, at + 1)
+        return False
 
 
 def _defines(text: str, match: re.Match[str], at_block_start: bool) -> bool:
@@ -114,17 +150,11 @@ def _first_uses(
                     m.group(1) for m in _tokens(block.text) if _is_acronym(m.group(1), params)
                 )
     seen: set[str] = set(glossary)
+    # "HIGH", "AGAIN": shouting or a label, not an acronym, when the document also uses the
+    # word in lower case.
+    lower: Container[str] = frozenset()
     if params.skip_english_words:
-        # "HIGH", "AGAIN": shouting or a label, not an acronym, when the document also uses
-        # the word in lower case.
-        lower = {
-            word
-            for section in document.sections
-            for b in section.blocks
-            for word in _LOWER_WORD.findall(b.text)
-        }
-    else:
-        lower = set()
+        lower = _LowerCaseWords(b.text for section in document.sections for b in section.blocks)
     found: dict[int, list[FirstUse]] = {}
     for section_index, section in enumerate(document.sections):
         checkpoint()

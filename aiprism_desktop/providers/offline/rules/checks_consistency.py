@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from aiprism_desktop.core.document import BlockKind, Document
 from aiprism_desktop.providers.offline.rules.checks_language import compile_pattern
@@ -98,16 +98,34 @@ def _units(blocks: Iterable[Any]) -> list[Entry]:
     return sorted(units, key=lambda unit: unit.pieces[0].block_index)
 
 
+# Units holding a digit, with their lower-case text, per section: the same for every rule of
+# these kinds, so built once per document (one key, whichever rule asks first).
+_UNITS_KEY: Final = object()
+SectionUnits = list[list[tuple[Entry, str]]]
+
+
+def _units_with_digits(document: Document, checkpoint: Callable[[], None]) -> SectionUnits:
+    per_section: SectionUnits = []
+    for section in document.sections:
+        checkpoint()
+        # Every value macro needs a digit: units without one are never searched.
+        per_section.append(
+            [
+                (unit, unit.text.lower())
+                for unit in _units(section.blocks)
+                if _DIGIT.search(unit.text)
+            ]
+        )
+    return per_section
+
+
 def _statements(
-    document: Document, params: FactParams, checkpoint: Callable[[], None]
+    units: SectionUnits, params: FactParams, checkpoint: Callable[[], None]
 ) -> list[Statement]:
     found: list[Statement] = []
-    for section_index, section in enumerate(document.sections):
+    for section_index, section_units in enumerate(units):
         checkpoint()
-        for unit in _units(section.blocks):
-            if not _DIGIT.search(unit.text):
-                continue  # every value macro needs a digit: skip the regex work
-            lowered = unit.text.lower()
+        for unit, lowered in section_units:
             for fact in params.facts:
                 if fact.keywords and not contains_any(lowered, fact.keywords):
                     continue
@@ -148,11 +166,11 @@ Contradiction = tuple[Statement, Statement]  # (this section's statement, the re
 
 
 def _contradictions(
-    document: Document, params: FactParams, checkpoint: Callable[[], None]
+    units: SectionUnits, params: FactParams, checkpoint: Callable[[], None]
 ) -> dict[int, list[Contradiction]]:
     """Per section, the first statement of each fact that disagrees with the reference."""
     by_fact: dict[str, list[Statement]] = {}
-    for statement in _statements(document, params, checkpoint):
+    for statement in _statements(units, params, checkpoint):
         by_fact.setdefault(statement.fact, []).append(statement)
     found: dict[int, list[Contradiction]] = {}
     for statements in by_fact.values():
@@ -181,9 +199,13 @@ def _agree(left: Value, right: Value) -> bool:
 
 
 def _run(params: FactParams, ctx: SectionContext) -> Iterable[Hit]:
-    found = ctx.memo.get(
-        params, lambda: _contradictions(ctx.document, params, ctx.checkpoint), ctx.budget
-    )
+    def contradictions() -> dict[int, list[Contradiction]]:
+        units = ctx.memo.get(
+            _UNITS_KEY, lambda: _units_with_digits(ctx.document, ctx.checkpoint), ctx.budget
+        )
+        return _contradictions(units, params, ctx.checkpoint)
+
+    found = ctx.memo.get(params, contradictions, ctx.budget)
     for own, reference in found.get(ctx.section_index, []):
         yield Hit(
             own.block_index,

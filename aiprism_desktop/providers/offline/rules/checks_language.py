@@ -11,7 +11,7 @@ from typing import Any
 from aiprism_desktop.providers.offline.rules.context import CheckKind, Hit, SectionContext
 from aiprism_desktop.providers.offline.rules.dates import expand_macros
 from aiprism_desktop.providers.offline.rules.phrase_find import find_phrases
-from aiprism_desktop.providers.offline.rules.text import contains_any, span_containing, words
+from aiprism_desktop.providers.offline.rules.text import span_containing, words
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
 
@@ -113,20 +113,39 @@ def _prepare_phrases(params: Mapping[str, Any]) -> PhraseParams:
     )
 
 
-def _matches(params: PhraseParams, text: str) -> Iterator[tuple[int, int, bool]]:
-    """(start, end, is a listed phrase) of phrase and pattern matches, in text order."""
+def _matches(
+    params: PhraseParams, text: str, lowered: str, phrases: bool
+) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, is a listed phrase) of phrase and pattern matches, in text order.
+
+    ``phrases``: the block holds one of the phrases' anchors (else only patterns can match).
+    """
     streams: list[Iterator[tuple[int, int, bool]]] = []
-    lowered = text.lower()
-    if params.keywords and not contains_any(lowered, params.keywords):
-        return
-    if params.phrase_matcher and contains_any(lowered, params.anchors):
+    if params.phrase_matcher and phrases:
         spans = find_phrases(params.phrases, text, lowered)
         if spans is None:
             spans = [m.span() for m in params.phrase_matcher.finditer(text)]
         streams.append((start, end, True) for start, end in spans)
     if params.pattern_matcher:
         streams.append((m.start(), m.end(), False) for m in params.pattern_matcher.finditer(text))
-    yield from heapq.merge(*streams, key=lambda item: (item[0], not item[2]))
+    if len(streams) == 1:  # already in text order: no merge to pay for on every block
+        yield from streams[0]
+    elif streams:
+        yield from heapq.merge(*streams, key=lambda item: (item[0], not item[2]))
+
+
+def _candidates(params: PhraseParams, ctx: SectionContext) -> tuple[list[int], frozenset[int]]:
+    """The body blocks worth scanning (they hold a keyword, when the rule lists keywords, and
+    a phrase's anchor or the rule has patterns), and those that hold an anchor."""
+    body = ctx.body_indices()
+    anchored = ctx.blocks_containing(params.anchors) if params.phrase_matcher else frozenset()
+    with_keyword = ctx.blocks_containing(params.keywords) if params.keywords else None
+    return [
+        index
+        for index in body
+        if (with_keyword is None or index in with_keyword)
+        and (params.pattern_matcher or index in anchored)
+    ], anchored
 
 
 def _run_phrases(params: PhraseParams, ctx: SectionContext) -> Iterable[Hit]:
@@ -135,11 +154,12 @@ def _run_phrases(params: PhraseParams, ctx: SectionContext) -> Iterable[Hit]:
         params.unless_in_section.search(ctx.texts[i]) for i in body
     ):
         return
-    for index in ctx.walk(body):
+    candidates, anchored = _candidates(params, ctx)
+    for index in ctx.walk(candidates):
         text = ctx.texts[index]
         reported: set[tuple[int, int]] = set()
         spans: list[tuple[int, int]] | None = None
-        for start, end, is_phrase in _matches(params, text):
+        for start, end, is_phrase in _matches(params, text, ctx.lowered(index), index in anchored):
             if end == start:
                 continue
             if (
@@ -220,10 +240,8 @@ def _prepare_passive(params: Mapping[str, Any]) -> PassiveParams:
 def _run_passive(params: PassiveParams, ctx: SectionContext) -> Iterable[Hit]:
     for index in ctx.walk(ctx.body_indices()):
         text = ctx.texts[index]
-        if params.verbs:
-            lowered = text.lower()
-            if not contains_any(lowered, params.verbs):
-                continue  # a substring test is much cheaper than the pattern
+        if params.verbs and index not in ctx.blocks_containing(params.verbs):
+            continue  # a substring test is much cheaper than the pattern
         spans = ctx.sentences(index)
         reported: set[tuple[int, int]] = set()
         for match in params.matcher.finditer(text):
@@ -276,8 +294,13 @@ def _prepare_length(params: Mapping[str, Any]) -> LengthParams:
 
 
 def _run_length(params: LengthParams, ctx: SectionContext) -> Iterable[Hit]:
+    # Two words need a character between them: a text shorter than this cannot hold a sentence
+    # over the limit, and is not segmented at all (table cells, short paragraphs).
+    shortest = 2 * params.max_words + 1
     for index in ctx.body_indices():
         text = ctx.texts[index]
+        if len(text) < shortest:
+            continue
         for start, end in ctx.sentences(index):
             count = len(words(text[start:end]))
             if count > params.max_words:

@@ -21,6 +21,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from aiprism_desktop.core.document import BlockKind, Document, Section
 from aiprism_desktop.providers.offline.rules.entries import Entry, section_entries
+from aiprism_desktop.providers.offline.rules.keyword_index import KeywordIndex
 from aiprism_desktop.providers.offline.rules.text import sentence_spans
 
 P = TypeVar("P")
@@ -100,6 +101,7 @@ class DocumentMemo:
 
 
 _OUT_OF_TIME: Final = object()
+_KEYWORD_INDEX_KEY: Final = object()  # one index per document, whichever rule asks first
 
 
 @dataclass(slots=True)
@@ -152,6 +154,10 @@ class SectionContext:
         self.texts: tuple[str, ...] = tuple(block.text for block in self.section.blocks)
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self._entries: dict[str, list[Entry]] = {}
+        # Computed once per section and shared by every rule (each used to redo them).
+        self._body: tuple[int, ...] | None = None
+        self._lowered: dict[int, str] = {}
+        self._joined: str | None = None
 
     @property
     def is_first_section(self) -> bool:
@@ -168,13 +174,40 @@ class SectionContext:
             self.checkpoint()
             yield index
 
-    def body_indices(self) -> list[int]:
+    def body_indices(self) -> tuple[int, ...]:
         """Indices of the section's blocks that hold body text (not the heading, not empty)."""
-        return [
-            index
-            for index, block in enumerate(self.section.blocks)
-            if block.kind is not BlockKind.HEADING and block.text.strip()
-        ]
+        if self._body is None:
+            self._body = tuple(
+                index
+                for index, block in enumerate(self.section.blocks)
+                if block.kind is not BlockKind.HEADING and block.text.strip()
+            )
+        return self._body
+
+    def lowered(self, block_index: int) -> str:
+        """One block's text in lower case (the keyword prefilters of several rules read it)."""
+        text = self._lowered.get(block_index)
+        if text is None:
+            text = self._lowered[block_index] = self.texts[block_index].lower()
+        return text
+
+    def blocks_containing(self, words: tuple[str, ...]) -> frozenset[int]:
+        """Indices of the blocks whose lower-case text contains one of ``words`` (lower case):
+        a rule's keyword prefilter, from an index of the document built once per review."""
+        index = self.memo.get(_KEYWORD_INDEX_KEY, self._keyword_index, self.budget)
+        return index.blocks_containing(self.section_index, words)
+
+    def _keyword_index(self) -> KeywordIndex:
+        sections = [[block.text.lower() for block in s.blocks] for s in self.document.sections]
+        return KeywordIndex(sections, self.checkpoint)
+
+    @property
+    def joined(self) -> str:
+        """The section's block texts joined by NUL (no quote holds one): one string to count
+        a quote's occurrences in."""
+        if self._joined is None:
+            self._joined = "\x00".join(self.texts)
+        return self._joined
 
     def sentences(self, block_index: int) -> list[tuple[int, int]]:
         """Sentence spans of one block."""

@@ -107,16 +107,10 @@ def _table_entries(blocks: Sequence[Block]) -> list[Entry]:
                 headers[column] = (headers.get(column, "") + " " + block.text).strip()
             body = table_rows[1:]
         for cells in body:
-            items = [
-                Piece(
-                    index,
-                    0,
-                    0,
-                    column=block.table_cell.column if block.table_cell else 0,
-                    header=headers.get(block.table_cell.column if block.table_cell else 0, ""),
-                )
-                for index, block in cells
-            ]
+            items = []
+            for index, block in cells:
+                column = block.table_cell.column if block.table_cell else 0
+                items.append(Piece(index, 0, 0, column=column, header=headers.get(column, "")))
             entries.append(_entry("table_row", items, blocks))
     return entries
 
@@ -136,7 +130,7 @@ def section_entries(blocks: Sequence[Block], *, paragraphs: str = "auto") -> lis
             continue
         if block.kind is BlockKind.LIST_ITEM:
             listed.append(_entry("list_item", [Piece(index, 0, 0)], blocks))
-        elif block.kind is BlockKind.PARAGRAPH:
+        elif block.kind is BlockKind.PARAGRAPH and paragraphs != "never":
             prose.append(_entry("paragraph", [Piece(index, 0, 0)], blocks))
     has_structure = bool(structured or listed)
     if paragraphs == "always" or (paragraphs == "auto" and not has_structure):

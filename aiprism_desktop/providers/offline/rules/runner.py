@@ -66,7 +66,7 @@ def _checked_span(rule: Rule, hit: Hit, ctx: SectionContext) -> tuple[int, int]:
     if hit.widen:
         sentence = span_containing(ctx.sentences(hit.block_index), start)
         limit = (min(sentence[0], start), max(sentence[1], end))
-        start, end = widen_to_unique(ctx.texts, hit.block_index, start, end, limit)
+        start, end = widen_to_unique(ctx.texts, hit.block_index, start, end, limit, ctx.joined)
     return start, end
 
 

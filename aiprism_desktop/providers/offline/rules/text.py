@@ -111,7 +111,12 @@ def _occurrences(needle: str, haystack: str) -> int:
 
 
 def widen_to_unique(
-    texts: Sequence[str], index: int, start: int, end: int, limit: tuple[int, int]
+    texts: Sequence[str],
+    index: int,
+    start: int,
+    end: int,
+    limit: tuple[int, int],
+    joined: str | None = None,
 ) -> tuple[int, int]:
     """Grow ``texts[index][start:end]`` word by word until it occurs once in all ``texts``.
 
@@ -119,9 +124,12 @@ def widen_to_unique(
     placed on the wrong occurrence. Growth stays inside ``limit`` (usually the sentence) and
     stops after ``MAX_WIDEN_STEPS`` words; if the quote is still not unique then, the widest
     version is returned (the reviewer drops a second finding with the same quote).
+    ``joined``: ``"\x00".join(texts)`` when the caller keeps it (it is the same for every quote
+    of a section).
     """
     text = texts[index]
-    joined = "\x00".join(texts)  # one search instead of one per block (quotes hold no NUL)
+    if joined is None:
+        joined = "\x00".join(texts)  # one search instead of one per block (quotes hold no NUL)
     low, high = limit
     steps = 0
     # The word before comes first: it is usually the subject ("account was suspended").
