@@ -1,14 +1,16 @@
-"""``python -m cfn [--check]`` (from packaging/aws): render fargate/ and ecs-ec2/ templates."""
+"""``python -m cfn [--check]`` (from packaging/aws): render the templates and Lightsail files."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from cfn import data, ec2, ecs, iam, network
+from cfn import data, ec2, ecs, iam, lightsail, network
 from cfn.fn import Json
 from cfn.parameters import CONDITIONS, METADATA, PARAMETERS, RULES
 
@@ -77,9 +79,6 @@ def ecs_ec2(models_file: Path = MODELS_FILE) -> Json:
     }
 
 
-TEMPLATES = {"fargate/template.yaml": fargate, "ecs-ec2/template.yaml": ecs_ec2}
-
-
 class _NoAliases(yaml.SafeDumper):
     """CloudFormation refuses YAML anchors and aliases: repeat shared pieces instead."""
 
@@ -87,9 +86,24 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
-def render(template: Json) -> str:
+def _yaml(template: Json) -> str:
     body = yaml.dump(template, Dumper=_NoAliases, sort_keys=False, width=100, allow_unicode=True)
     return HEADER + body
+
+
+def _json(document: Json) -> str:
+    return json.dumps(document, indent=2) + "\n"
+
+
+# Every rendered file, by its path under packaging/aws.
+RENDERED: dict[str, Callable[[], str]] = {
+    "fargate/template.yaml": lambda: _yaml(fargate()),
+    "ecs-ec2/template.yaml": lambda: _yaml(ecs_ec2()),
+    "lightsail/deployment.json": lambda: _json(lightsail.deployment()),
+    "lightsail/iam-policy.json": lambda: _json(
+        lightsail.iam_policy(iam.bedrock_statements(MODELS_FILE))
+    ),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,9 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if a template is stale")
     args = parser.parse_args(argv)
     stale = []
-    for relative, build in TEMPLATES.items():
+    for relative, build in RENDERED.items():
         path = AWS_DIR / relative
-        text = render(build())
+        text = build()
         if args.check:
             if not path.exists() or path.read_text() != text:
                 stale.append(relative)
