@@ -127,7 +127,7 @@ def test_lightsail_policy_has_no_wildcard() -> None:
 
 
 def test_the_wildcard_check_catches_broad_policies() -> None:
-    broad = [
+    broad: list[dict[str, Any]] = [
         {"Sid": "a", "Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"},
         {"Sid": "b", "Effect": "Allow", "Action": ["s3:*"], "Resource": ["arn:aws:s3:::x/*"]},
         {
