@@ -18,7 +18,12 @@ from typing import Any
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.codec import attempts_from_json, attempts_to_json
 from aiprism_desktop.core.document import Document, Section
-from aiprism_desktop.core.engine_calls import SectionCalls, all_parts, finish_even_if_cancelled
+from aiprism_desktop.core.engine_calls import (
+    Halt,
+    SectionCalls,
+    all_parts,
+    finish_even_if_cancelled,
+)
 from aiprism_desktop.core.engine_events import Emitter, EventSink
 from aiprism_desktop.core.engine_parts import (
     SectionOutcome,
@@ -34,6 +39,7 @@ from aiprism_desktop.core.errors import (
     InternalError,
     ProviderUnavailableError,
     SectionTooLargeError,
+    StoreError,
 )
 from aiprism_desktop.core.findings import Finding
 from aiprism_desktop.core.frameworks import Framework
@@ -157,7 +163,7 @@ class ReviewEngine:
                 raise AIPrismError(f"No section with id {', '.join(sorted(unknown))}.")
         total = len(sections)
         await emit(ev.RunStarted(total=total, provider=self.reviewer.info.name))
-        counts = {"finished": 0, "failed": 0, "queued": 0, "cached": 0, "done": 0}
+        tally = ev.RunTally(total)
         slots = asyncio.Semaphore(self._concurrency)  # counts model calls, not sections
 
         async def run_one(section: Section, calls: SectionCalls) -> None:
@@ -165,40 +171,25 @@ class ReviewEngine:
                 event = await self.settle(document, section, use_cache=use_cache, calls=calls)
             finally:
                 calls.in_line.set()  # never hold up the sections after this one
-            if isinstance(event, ev.SectionFinished):
-                counts["finished"] += 1
-                counts["cached"] += int(event.cached)
-            elif isinstance(event, ev.SectionFailed):
-                counts["failed"] += 1
-            elif isinstance(event, ev.SectionQueued):
-                counts["queued"] += 1
-            counts["done"] += 1
+            progress = tally.count(event)
             await emit(event)
-            await emit(ev.Progress(done=counts["done"], total=total))
-
-        def finished(status: str) -> ev.RunFinished:
-            return ev.RunFinished(
-                status=status,  # type: ignore[arg-type]
-                finished=counts["finished"],
-                failed=counts["failed"],
-                queued=counts["queued"],
-                cached=counts["cached"],
-                concurrency=concurrency_levels(self.reviewer),
-            )
+            await emit(progress)
 
         try:
             async with asyncio.TaskGroup() as group:
                 after: asyncio.Event | None = None  # sections line up in document order
+                halt = Halt()
                 for section in sections:
-                    calls = SectionCalls(slots, emit, section, after=after)
+                    calls = SectionCalls(slots, emit, section, after=after, halt=halt)
                     after = calls.in_line
                     group.create_task(run_one(section, calls))
         except asyncio.CancelledError:
             await emit.drain()
-            await emit(finished("cancelled"))
+            levels = concurrency_levels(self.reviewer)
+            await emit(tally.result(cancelled=True, concurrency=levels))
             raise
         await emit.drain()
-        result = finished("completed" if counts["failed"] == 0 else "failed")
+        result = tally.result(concurrency=concurrency_levels(self.reviewer))
         await emit(result)
         return result
 
@@ -302,7 +293,7 @@ class ReviewEngine:
         use_cache: bool,
         calls: SectionCalls,
         queue: bool = True,
-    ) -> ev.EngineEvent:
+    ) -> ev.SectionEnd:
         """Review a section and turn the outcome, whatever it is, into one event (``queue``:
         an unreachable provider queues it in the outbox)."""
         if section.is_empty:
@@ -311,6 +302,8 @@ class ReviewEngine:
             try:
                 await self._save(document, section, (), "", "[]")
             except AIPrismError as error:
+                if isinstance(error, StoreError):
+                    calls.halt(error)
                 return ev.SectionFailed(section_id=section.id, error=error)
             return ev.SectionSkipped(section_id=section.id, reason="The section has no text.")
         try:
@@ -324,6 +317,7 @@ class ReviewEngine:
         except asyncio.CancelledError:
             raise
         except ProviderUnavailableError as error:
+            calls.halt(error)
             if queue and self._outbox is not None:
                 await enqueue(
                     self._outbox,
@@ -335,6 +329,8 @@ class ReviewEngine:
                 return ev.SectionQueued(section_id=section.id, error=error)
             return ev.SectionFailed(section_id=section.id, error=error)
         except AIPrismError as error:
+            if isinstance(error, StoreError):
+                calls.halt(error)  # findings cannot be kept: make no more calls
             attempts: tuple[Attempt, ...] = getattr(error, "attempts", ())
             return ev.SectionFailed(section_id=section.id, error=error, attempts=attempts)
         except Exception as error:  # a bug must not take the other sections down with it

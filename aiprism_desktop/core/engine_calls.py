@@ -15,9 +15,20 @@ from typing import Any, TypeVar
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.document import Section
 from aiprism_desktop.core.engine_events import Emitter
+from aiprism_desktop.core.errors import AIPrismError
 from aiprism_desktop.core.reviewer import AttemptObserver
 
 T = TypeVar("T")
+
+
+class Halt:
+    """Why the run's later model calls must not be made: the provider was found unreachable
+    (the sections still waiting are queued at once instead of each trying the whole chain
+    again: minutes of timeouts on a laptop that lost its network), or the store cannot keep
+    findings (a full disk: every answer would be paid for and lost)."""
+
+    def __init__(self) -> None:
+        self.error: AIPrismError | None = None
 
 
 class SectionCalls:
@@ -35,12 +46,14 @@ class SectionCalls:
         section: Section,
         *,
         after: asyncio.Event | None = None,
+        halt: Halt | None = None,
     ) -> None:
         self._slots = slots
         self._emit = emit
         self._section = section
         self._started = False
         self._after = after
+        self._halt = halt or Halt()
         self.in_line = asyncio.Event()
 
     async def wait_turn(self) -> None:
@@ -64,8 +77,14 @@ class SectionCalls:
         """Hold one of the run's call slots for one model call."""
         self.in_line.set()  # asking for a slot in turn: the next section may prepare
         async with self._slots:
+            if self._halt.error is not None:
+                raise self._halt.error
             await self.started()
             yield
+
+    def halt(self, error: AIPrismError) -> None:
+        """Tell the run's later calls not to be made (they raise ``error`` instead)."""
+        self._halt.error = self._halt.error or error
 
 
 async def all_parts(calls: Sequence[Callable[[], Coroutine[Any, Any, T]]]) -> list[T]:

@@ -106,6 +106,41 @@ class RunFinished:
     concurrency: tuple[tuple[str, int], ...] = ()
 
 
+# How one section's review ended (what ``ReviewEngine.settle`` returns).
+SectionEnd = SectionFinished | SectionSkipped | SectionQueued | SectionFailed
+
+
+class RunTally:
+    """How a run's sections ended so far: its progress and its final ``RunFinished``."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = self.finished = self.failed = self.queued = self.cached = 0
+
+    def count(
+        self, event: SectionFinished | SectionSkipped | SectionQueued | SectionFailed
+    ) -> Progress:
+        if isinstance(event, SectionFinished):
+            self.finished += 1
+            self.cached += int(event.cached)
+        elif isinstance(event, SectionFailed):
+            self.failed += 1
+        elif isinstance(event, SectionQueued):
+            self.queued += 1
+        self.done += 1
+        return Progress(done=self.done, total=self.total)
+
+    def result(
+        self, *, cancelled: bool = False, concurrency: tuple[tuple[str, int], ...] = ()
+    ) -> RunFinished:
+        status: Literal["completed", "cancelled", "failed"] = (
+            "cancelled" if cancelled else "failed" if self.failed else "completed"
+        )
+        return RunFinished(
+            status, self.finished, self.failed, self.queued, self.cached, concurrency
+        )
+
+
 EngineEvent = (
     RunStarted
     | SectionStarted

@@ -51,7 +51,7 @@ class ReviewPresenter(QObject):
         s.queue_changed.connect(window.status.set_queue)
         s.model_status_changed.connect(lambda _m: self._refresh_models())
         s.settings_changed.connect(self.settings_changed)
-        window.navigator.section_selected.connect(self.show_section)
+        window.navigator.section_selected.connect(self._section_chosen)
         window.findings.current_changed.connect(self._finding_selected)
         window.section_view.finding_clicked.connect(self.select_finding)
         window.section_view.analyze_requested.connect(
@@ -245,6 +245,27 @@ class ReviewPresenter(QObject):
             session.document.comments,
             self._attempt_lines(section_id),
         )
+
+    def _section_chosen(self, section_id: str) -> None:
+        """A section picked in the navigator: the findings panel follows to its first finding
+        (quietly), so the panel never details a finding of another section than the one shown."""
+        self.show_section(section_id)
+        session = self.session
+        if session is None:
+            return
+        panel = self.w.findings
+
+        def in_section(finding_id: str) -> bool:
+            return (
+                session.state.contains(finding_id)
+                and session.state.get(finding_id).finding.section_id == section_id
+            )
+
+        if in_section(panel.current_id):
+            return
+        first = next((fid for fid in panel.shown_ids() if in_section(fid)), None)
+        if first is not None:
+            panel.select(first, quietly=True)
 
     def _attempt_lines(self, section_id: str) -> list[str]:
         session = self.session

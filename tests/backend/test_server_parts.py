@@ -88,6 +88,13 @@ def test_the_contract_names_every_code_the_server_uses() -> None:
         assert code in text, code
 
 
+def test_the_contract_accepts_every_action_the_desktop_logs() -> None:
+    # A desktop that logs a new kind of decision must be able to sync it (bulk decisions were
+    # refused with INVALID_REQUEST once).
+    schema = openapi()["components"]["schemas"]["DecisionEvent"]["properties"]["action"]
+    assert set(schema["enum"]) == {action.value for action in Action}
+
+
 def test_validation_points_at_the_broken_field() -> None:
     errors = schema_errors("AnalysisRequest", {"framework": "hawkeye", "prompt_version": "x"})
     assert any("document" in message for _, message in errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from aiprism_desktop.app.memory_ports import MemoryCache, MemoryFindings, Memory
 from aiprism_desktop.core import engine_events as ev
 from aiprism_desktop.core.document import Document, Section
 from aiprism_desktop.core.engine import ReviewEngine
-from aiprism_desktop.core.errors import AuthError, SectionTooLargeError
+from aiprism_desktop.core.errors import AuthError, SectionTooLargeError, StoreError
 from aiprism_desktop.core.frameworks import Framework, FrameworkPoint
 from aiprism_desktop.core.prompts import Prompt, build_review_prompts
 from aiprism_desktop.core.reviewer import SectionReviewRequest, SectionReviewResult
@@ -150,6 +151,33 @@ async def test_unreachable_provider_queues_requests_and_drains_when_back() -> No
     assert await engine.drain_outbox(load) == 3
     assert await outbox.pending() == ()
     assert len(findings.by_section) == 3
+
+
+async def test_once_the_provider_is_unreachable_waiting_sections_queue_without_calling() -> None:
+    document = make_document(sections=8)
+    reviewer = ScriptedReviewer(reachable=False, latency=0.01)
+    outbox = MemoryOutbox()
+    result = await engine_for(reviewer, outbox=outbox, concurrency=2).analyze(document)
+    assert result.queued == 8
+    assert result.failed == 0
+    # Only the calls already in flight when the first failure came back were made.
+    assert len(reviewer.calls) == 2
+    assert len(await outbox.pending("scripted")) == 8
+
+
+async def test_when_findings_cannot_be_stored_no_more_model_calls_are_made() -> None:
+    class FullDisk(MemoryFindings):
+        async def save_findings(self, *args: Any, **kwargs: Any) -> None:
+            raise StoreError(detail="database or disk is full")
+
+    document = make_document(sections=12)
+    reviewer = ScriptedReviewer(latency=0.01)
+    result = await engine_for(reviewer, findings=FullDisk(), concurrency=2).analyze(document)
+    assert result.failed == 12
+    assert result.finished == 0
+    # The first answers could not be kept; only the calls that took the slots those answers
+    # freed (while they were being stored) were made besides them.
+    assert len(reviewer.calls) <= 2 * 2
 
 
 async def test_reviewing_a_queued_section_directly_takes_it_off_the_queue() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import platform
 import traceback
 
 from PySide6.QtCore import Qt
@@ -18,19 +19,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiprism_desktop import __version__
 from aiprism_desktop.core.errors import AIPrismError, InternalError
 
 
 def describe(error: BaseException) -> tuple[str, str]:
-    """(message for the reviewer, details for a bug report)."""
-    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    """(message for the reviewer, details for a bug report).
+
+    An error raised on purpose (a refused file, a provider that said no) is fully described by
+    its stable code, message and detail; only an unexpected one carries its traceback.
+    """
+    where = f"AI-Prism {__version__}, Python {platform.python_version()}, {platform.platform()}"
     if isinstance(error, AIPrismError):
         details = f"[{error.code}] {error.message}"
         if error.detail:
             details += f"\n{error.detail}"
-        return error.message, f"{details}\n\n{trace}"
+        return error.message, f"{details}\n\n{where}"
     internal = InternalError()
-    return internal.message, f"[{internal.code}] {type(error).__name__}: {error}\n\n{trace}"
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return (
+        internal.message,
+        f"[{internal.code}] {type(error).__name__}: {error}\n\n{where}\n{trace}",
+    )
 
 
 class ErrorDialog(QDialog):
