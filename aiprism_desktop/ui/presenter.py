@@ -261,7 +261,7 @@ class ReviewPresenter(QObject):
                 and session.state.get(finding_id).finding.section_id == section_id
             )
 
-        if in_section(panel.current_id):
+        if in_section(panel.current_id()):
             return
         first = next((fid for fid in panel.shown_ids() if in_section(fid)), None)
         if first is not None:

@@ -14,7 +14,6 @@ from moto import mock_aws
 
 from backend_contract.server.config import load_config, with_password
 from backend_contract.server.keys import Keys, StrRedis
-from backend_contract.server.local import LocalBackend
 from backend_contract.server.queue_metric import measure, publish_once
 from backend_contract.server.team_tokens import (
     MANAGED_NOTE,
@@ -23,6 +22,7 @@ from backend_contract.server.team_tokens import (
     sync_team_tokens,
 )
 from backend_contract.server.tokens import TokenStore
+from tests.support.backend_servers import private_redis
 
 pytestmark = pytest.mark.backend
 
@@ -63,12 +63,8 @@ def test_a_bad_tokens_value_is_refused_without_quoting_tokens(raw: str, says: st
 
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[str]:
-    server = LocalBackend()
-    server.start_redis()
-    try:
-        yield server.redis_url
-    finally:
-        server.stop_redis()
+    with private_redis() as url:
+        yield url
 
 
 @pytest.fixture

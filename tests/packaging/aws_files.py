@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from cfnlint.decode import decode
@@ -104,3 +107,10 @@ def policies(template: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         elif resource["Type"] == "AWS::S3::BucketPolicy":
             found[name] = resource["Properties"]["PolicyDocument"]["Statement"]
     return found
+
+
+def renderer(module: str) -> ModuleType:
+    """A module of packaging/aws/cfn (run from its folder, not an installed package)."""
+    if str(AWS_DIR) not in sys.path:
+        sys.path.insert(0, str(AWS_DIR))
+    return importlib.import_module(f"cfn.{module}")

@@ -25,6 +25,7 @@ from tests.packaging.aws_files import (
     load_template,
     policies,
     register_task_definition_inputs,
+    renderer,
 )
 from tests.packaging.iam_checks import wildcard_problems
 from tests.support.paths import REPO_ROOT
@@ -96,6 +97,7 @@ def test_lightsail_deployment_validates_against_the_lightsail_api() -> None:
     assert set(params["containers"]) == {"api", "worker", "redis"}
     endpoint = params["publicEndpoint"]
     assert (endpoint["containerName"], endpoint["healthCheck"]["path"]) == ("api", "/v1/health")
+    assert endpoint["healthCheck"]["successCodes"] == "200"  # Lightsail takes 200-499 only
 
 
 def test_every_target_runs_the_same_worker_command(template: dict[str, Any]) -> None:
@@ -228,3 +230,20 @@ def test_the_ec2_variant_has_its_own_compute() -> None:
         strategies = resources[name]["Properties"]["PlacementStrategies"]
         assert {"Type": "spread", "Field": "attribute:ecs.availability-zone"} in strategies
     assert resources["ApiTaskDefinition"]["Properties"]["RequiresCompatibilities"] == ["EC2"]
+
+
+def test_a_model_called_by_its_own_id_is_allowed_without_a_profile(tmp_path: Path) -> None:
+    text = MODELS_FILE.read_text()
+    first = text.index("requires_profile = true")
+    models = tmp_path / "models.toml"
+    models.write_text(text[:first] + "requires_profile = false" + text[first + 23 :])
+    statements = {s["Sid"]: s for s in renderer("iam").bedrock_statements(models)}
+    on_demand = statements["InvokeChainModelsOnDemand"]
+    assert "Condition" not in on_demand
+    (arn,) = on_demand["Resource"]
+    assert arn["Fn::Sub"].endswith(":${AWS::Region}::foundation-model/" + chain_first_model())
+    assert wildcard_problems(list(statements.values())) == []
+
+
+def chain_first_model() -> str:
+    return parse_model_chain(MODELS_FILE)[0].base_id

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from backend_contract.server.local import LocalBackend, free_port
+from backend_contract.server.local import free_port
 from tests.packaging.aws_files import TEMPLATES, container, load_template
 from tests.packaging.dockerfile import Dockerfile, Replay, context_files, parse
+from tests.support.backend_servers import private_redis
 from tests.support.paths import REPO_ROOT
 
 DOCKER_DIR = REPO_ROOT / "packaging" / "docker"
@@ -176,12 +177,8 @@ def _wait_ready(url: str, processes: list[subprocess.Popen[bytes]], timeout: flo
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    server = LocalBackend()
-    server.start_redis()
-    try:
-        yield server.redis_url
-    finally:
-        server.stop_redis()
+    with private_redis() as url:
+        yield url
 
 
 @pytest.mark.backend

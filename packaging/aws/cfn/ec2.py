@@ -4,7 +4,7 @@ Scaling group, a capacity provider with managed scaling, tasks spread across AZs
 from __future__ import annotations
 
 from cfn.fn import Json, att, ref, sub, tags
-from cfn.network import PRIVATE_SUBNETS
+from cfn.network import PRIVATE_SUBNETS, VPC_ID
 
 AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
 
@@ -72,7 +72,7 @@ def compute() -> dict[str, Json]:
             "Type": "AWS::EC2::SecurityGroup",
             "Properties": {
                 "GroupDescription": "AI-Prism container instances (tasks have their own ENIs)",
-                "VpcId": {"Fn::If": ["CreateVpc", ref("Vpc"), ref("VpcId")]},
+                "VpcId": VPC_ID,
                 "Tags": tags("instances"),
             },
         },

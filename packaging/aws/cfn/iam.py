@@ -51,13 +51,14 @@ def bedrock_statements(models_file: Path) -> list[Json]:
     """
     profiles: list[Json] = []
     models: list[Json] = []
+    direct: list[Json] = []  # models the chain calls by their bare id (requires_profile = false)
     counted: list[Json] = []
     for model in parse_model_chain(models_file):
         if not model.enabled:
             continue
         counted.append(sub(f"{PARTITION}:${{AWS::Region}}::foundation-model/{model.base_id}"))
         if not model.requires_profile:
-            models.append(sub(f"{PARTITION}:${{AWS::Region}}::foundation-model/{model.base_id}"))
+            direct.append(sub(f"{PARTITION}:${{AWS::Region}}::foundation-model/{model.base_id}"))
         for geo in model.profile_prefixes:
             arn = sub(
                 f"{PARTITION}:${{AWS::Region}}:${{AWS::AccountId}}:inference-profile/"
@@ -70,7 +71,16 @@ def bedrock_statements(models_file: Path) -> list[Json]:
             models.append(
                 if_("AllowGlobal", sub(f"{PARTITION}:::foundation-model/{model.base_id}"), NO_VALUE)
             )
+    on_demand = [
+        {
+            "Sid": "InvokeChainModelsOnDemand",
+            "Effect": "Allow",
+            "Action": INVOKE,
+            "Resource": direct,
+        }
+    ]
     return [
+        *(on_demand if direct else []),
         {"Sid": "InvokeChainProfiles", "Effect": "Allow", "Action": INVOKE, "Resource": profiles},
         {
             "Sid": "InvokeChainModelsThroughTheirProfiles",

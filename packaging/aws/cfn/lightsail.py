@@ -57,7 +57,9 @@ def deployment() -> Json:
             "containerPort": API_PORT,
             "healthCheck": {
                 "path": "/v1/health",
-                "successCodes": "200,503",  # 503: alive, Redis or the worker not ready yet
+                # Lightsail takes 200-499 only, and a 503 here means the worker or Redis beside
+                # the API is not up: a deployment that never gets there is not switched to.
+                "successCodes": "200",
                 "intervalSeconds": 10,
                 "timeoutSeconds": 5,
                 "healthyThreshold": 2,
