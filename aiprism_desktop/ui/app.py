@@ -29,7 +29,7 @@ from aiprism_desktop.ui.controller import ReviewController
 from aiprism_desktop.ui.file_open import FileOpenHandler
 from aiprism_desktop.ui.icons import icon
 from aiprism_desktop.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
-from aiprism_desktop.ui.memory import freeze_long_lived
+from aiprism_desktop.ui.memory import freeze_long_lived, share_the_gil_quickly
 from aiprism_desktop.ui.presenter import ReviewPresenter
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ async def open_window(
     """Show the window, open the services, then the document (if any). Tests, benchmarks and
     the screenshots use it as ``main`` does."""
     app = application()
+    share_the_gil_quickly()
     window, presenter = build_window()
     app.installEventFilter(FileOpenHandler(window))  # macOS "Open With" (packaging/pyinstaller)
     window.setWindowIcon(icon("sparkles", window.theme.accent))
