@@ -81,6 +81,10 @@ def headless_review(document: Path, out_dir: Path) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """``./run [FILE.docx]``: the GUI when there is a display, else a headless review."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--self-test"]:  # the installed build checks itself (packaging/pyinstaller)
+        from aiprism_desktop.selftest import main as self_test
+
+        return self_test()
     document = Path(args[0]) if args else resources_dir() / "samples" / SAMPLE_NAME
     missing = missing_gui_libraries() if has_display() else []
     if has_display() and gui_available() and not missing:

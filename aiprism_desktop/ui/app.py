@@ -26,6 +26,7 @@ from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.ui import theme as themes
 from aiprism_desktop.ui.commands import install_commands
 from aiprism_desktop.ui.controller import ReviewController
+from aiprism_desktop.ui.file_open import FileOpenHandler
 from aiprism_desktop.ui.icons import icon
 from aiprism_desktop.ui.main_window import SETTINGS_APP, SETTINGS_ORG, MainWindow
 from aiprism_desktop.ui.memory import freeze_long_lived, share_the_gil_quickly
@@ -72,9 +73,10 @@ async def open_window(
 ) -> MainWindow:
     """Show the window, open the services, then the document (if any). Tests, benchmarks and
     the screenshots use it as ``main`` does."""
-    application()
+    app = application()
     share_the_gil_quickly()
     window, presenter = build_window()
+    app.installEventFilter(FileOpenHandler(window))  # macOS "Open With" (packaging/pyinstaller)
     window.setWindowIcon(icon("sparkles", window.theme.accent))
     window.restore_layout()
     if show:

@@ -27,6 +27,10 @@ def make_celery(config: ServerConfig) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # What `celery worker` uses when its command line does not say (-P / -c): the container
+        # image's worker command names neither, so AIPRISM_WORKER_CONCURRENCY is the one knob.
+        worker_pool="threads",
+        worker_concurrency=config.worker_concurrency,
         broker_transport_options={
             "visibility_timeout": config.visibility_timeout_s,
             # Look for abandoned jobs often enough that one is picked up soon after its

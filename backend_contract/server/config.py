@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from aiprism_desktop.app.worker import WorkerSettings
 
@@ -93,6 +94,8 @@ def _tristate(name: str, raw: str) -> bool | None:
 ENVIRONMENT: dict[str, str] = {
     "AIPRISM_REDIS_URL": "Redis for the job queue, results, limits, model health",
     "AIPRISM_TOKEN_REDIS_URL": "Redis holding the hashed team tokens (default: AIPRISM_REDIS_URL)",
+    "AIPRISM_REDIS_PASSWORD": "password (AUTH token) for both Redis URLs, kept out of the URL",
+    "AIPRISM_TEAM_TOKENS": "JSON {team: token}: tokens the API registers at start (a secret)",
     "AIPRISM_KEY_PREFIX": "prefix of every Redis key (several deployments can share a Redis)",
     "AIPRISM_PROVIDER": "bedrock (default) or offline",
     "AWS_REGION": "the Bedrock region (credentials: the default AWS chain, e.g. the task role)",
@@ -110,6 +113,20 @@ ENVIRONMENT: dict[str, str] = {
     "AIPRISM_CHAT_IDLE_TIMEOUT_S": "a chat stream with no event for this long ends with an error",
     "AIPRISM_LOG_LEVEL": "DEBUG, INFO (default), WARNING or ERROR; logs are JSON on stdout",
 }
+
+
+def with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` as its Redis AUTH password (one already in the URL wins).
+
+    Lets a deployment inject the ElastiCache auth token as a secret of its own while the URL,
+    which is not secret, stays in plain configuration.
+    """
+    parts = urlsplit(url)
+    if parts.password is not None:
+        return url
+    user = quote(parts.username or "", safe="")
+    netloc = f"{user}:{quote(password, safe='')}@{parts.netloc.rpartition('@')[2]}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> ServerConfig:
@@ -137,6 +154,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> ServerConfig:
         raw = get(name)
         if raw is not None:
             values[field_name] = parse(name, raw)  # type: ignore[operator]
+    password = get("AIPRISM_REDIS_PASSWORD")
     for name, field_name in (
         ("AIPRISM_REDIS_URL", "redis_url"),
         ("AIPRISM_TOKEN_REDIS_URL", "token_redis_url"),
@@ -146,6 +164,11 @@ def load_config(environ: Mapping[str, str] | None = None) -> ServerConfig:
         raw = get(name)
         if raw is not None:
             values[field_name] = raw
+    if password is not None:
+        for field_name in ("redis_url", "token_redis_url"):
+            url = str(values.get(field_name, getattr(defaults, field_name)))
+            if url:
+                values[field_name] = with_password(url, password)
     if (raw := get("AIPRISM_PROVIDER")) is not None:
         values["provider"] = _choice("AIPRISM_PROVIDER", raw, ("bedrock", "offline"))
     values["region"] = get("AWS_REGION") or get("AWS_DEFAULT_REGION")

@@ -34,3 +34,11 @@ logconfig_dict = {
         "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def on_starting(server: object) -> None:
+    """Before any worker starts: register the team tokens a deployment passes as a secret."""
+    from backend_contract.server.config import load_config
+    from backend_contract.server.team_tokens import register_from_environment
+
+    register_from_environment(load_config(), os.environ)

@@ -12,6 +12,8 @@ import json
 import time
 from typing import Any, Final
 
+import redis
+
 from aiprism_desktop.core.findings import utc_now
 from backend_contract.server.keys import Keys, StrRedis
 from backend_contract.server.problems import Problem
@@ -127,14 +129,8 @@ class JobStore:
     # -- changing --------------------------------------------------------------------------
     def mark_running(self, job_id: str, worker: str) -> bool:
         """Queued (or re-delivered after its worker died) → running; False if it has ended."""
-        job = self.get(job_id)
-        if job is None or job["status"] in TERMINAL:
-            return False
-        self._redis.hset(
-            self._keys.job(job_id),
-            mapping={"status": "running", "worker": worker, "updated_at": utc_now()},
-        )
-        return True
+        fields = {"status": "running", "worker": worker, "updated_at": utc_now()}
+        return self._update_unless_ended(job_id, fields, ending=None)
 
     def finish(
         self,
@@ -145,22 +141,37 @@ class JobStore:
         error: dict[str, str] | None = None,
     ) -> bool:
         """End a job (unless it has ended already, e.g. cancelled); drop its request text."""
-        key = self._keys.job(job_id)
-        job = self.get(job_id)
-        if job is None or job["status"] in TERMINAL:
-            return False
         fields = {"status": status, "updated_at": utc_now()}
         if result is not None:
             fields["result"] = json.dumps(result, ensure_ascii=False)
         if error is not None:
             fields["error"] = json.dumps(error, ensure_ascii=False)
-        pipe = self._redis.pipeline()
-        pipe.hset(key, mapping=fields)
-        pipe.hdel(key, "request")
-        pipe.expire(key, self.ttl_s)
-        pipe.publish(self._keys.job_channel(job_id), status)
-        pipe.execute()
-        return True
+        return self._update_unless_ended(job_id, fields, ending=status)
+
+    def _update_unless_ended(
+        self, job_id: str, fields: dict[str, str], *, ending: str | None
+    ) -> bool:
+        """Write ``fields`` unless the job has ended, as one step: a cancel landing while a
+        worker picks the job up (or ends it) must not be overwritten. ``ending``: the job ends
+        now (its request text goes, its TTL starts, long-polls wake)."""
+        key = self._keys.job(job_id)
+        with self._redis.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    status = pipe.hget(key, "status")
+                    if status is None or status in TERMINAL:
+                        return False
+                    pipe.multi()
+                    pipe.hset(key, mapping=fields)
+                    if ending is not None:
+                        pipe.hdel(key, "request")
+                        pipe.expire(key, self.ttl_s)
+                        pipe.publish(self._keys.job_channel(job_id), ending)
+                    pipe.execute()
+                    return True
+                except redis.WatchError:
+                    continue  # the job changed meanwhile: look again
 
     def cancel(self, job_id: str, team: str) -> dict[str, str] | None:
         """Cancel a job that has not ended; the job as it is afterwards (None: not found)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,17 @@ from tests.support.bedrock_harness import KEYS, answer_by, scenario
 
 REGION = "us-east-1"
 WORKER_THREADS = 8
+
+
+@contextmanager
+def private_redis() -> Iterator[str]:
+    """A redis-server of one's own on 127.0.0.1 (yields its URL), stopped afterwards."""
+    server = LocalBackend()
+    server.start_redis()
+    try:
+        yield server.redis_url
+    finally:
+        server.stop_redis()
 
 
 def default_scenario() -> dict[str, Any]:
