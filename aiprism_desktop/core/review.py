@@ -43,6 +43,7 @@ from aiprism_desktop.core.review_fold import (
     decision_json,
     decode_changes,
     fold_event,
+    group_by_section,
     revert_all_changes,
 )
 from aiprism_desktop.core.review_history import History, inverse_event, redo_event
@@ -53,7 +54,7 @@ __all__ = ["FindingState", "ReviewState"]
 class ReviewState:
     """Findings with their current decisions, edits and deletions, plus the event log."""
 
-    __slots__ = ("_analyzed", "_base", "_by_seq", "_events", "_history", "_states")
+    __slots__ = ("_analyzed", "_base", "_by_section", "_by_seq", "_events", "_history", "_states")
 
     def __init__(self) -> None:
         self._base: dict[str, Finding] = {}
@@ -62,6 +63,7 @@ class ReviewState:
         self._by_seq: dict[int, DecisionEvent] = {}
         self._history = History()
         self._analyzed: frozenset[str] = frozenset()
+        self._by_section: tuple[int, dict[str, tuple[str, ...]]] | None = None
 
     # --- construction ----------------------------------------------------------------------
 
@@ -96,6 +98,7 @@ class ReviewState:
 
     def _refold(self, events: Iterable[DecisionEvent]) -> None:
         self._states = {fid: FindingState(f, f) for fid, f in self._base.items()}
+        self._by_section = None
         self._events = ()
         self._by_seq = {}
         self._history = History()
@@ -170,8 +173,12 @@ class ReviewState:
         return tuple(s for s in self._states.values() if include_deleted or not s.deleted)
 
     def findings_in(self, section_id: str) -> tuple[FindingState, ...]:
-        """Live, not deleted findings of one section."""
-        return tuple(s for s in self.finding_states() if s.finding.section_id == section_id)
+        """Live, not deleted findings of one section (grouped once per set of findings: the
+        window asks it of every section after each decision; a finding never changes section)."""
+        if self._by_section is None or self._by_section[0] != len(self._states):
+            self._by_section = (len(self._states), group_by_section(self._states))
+        states = (self._states[fid] for fid in self._by_section[1].get(section_id, ()))
+        return tuple(s for s in states if not s.deleted)
 
     def get(self, finding_id: str) -> FindingState:
         """The state of one finding; ``ReviewStateError`` when it does not exist."""

@@ -79,6 +79,14 @@ def _decision_of(value: object) -> tuple[Decision, str]:
     raise DataFormatError(detail=f"revert_all: bad decision entry {value!r:.100}")
 
 
+def group_by_section(states: Mapping[str, FindingState]) -> dict[str, tuple[str, ...]]:
+    """Finding ids by section, in the states' order."""
+    groups: dict[str, list[str]] = {}
+    for finding_id, state in states.items():
+        groups.setdefault(state.finding.section_id, []).append(finding_id)
+    return {section_id: tuple(ids) for section_id, ids in groups.items()}
+
+
 def fold_event(states: dict[str, FindingState], event: DecisionEvent) -> None:
     """Apply ``event`` to ``states`` in place."""
     action = event.action

@@ -371,3 +371,27 @@ def test_decide_many_is_one_event_undone_and_redone_as_one_step() -> None:
     assert {f.id: again.get(f.id).decision for f in (a, b, c)} == {
         f.id: state.get(f.id).decision for f in (a, b, c)
     }
+
+
+def test_findings_of_a_section_follow_comments_added_deleted_restored_and_undone() -> None:
+    def naive(state: ReviewState, section_id: str) -> list[str]:
+        return [s.finding.id for s in state.finding_states() if s.finding.section_id == section_id]
+
+    def check(state: ReviewState) -> None:
+        for section_id in ("s0", "s1", "s2"):
+            assert [s.finding.id for s in state.findings_in(section_id)] == naive(state, section_id)
+
+    state = fresh()
+    check(state)
+    state = do(state, state.add_comment(reviewer_comment("mine", "s2"), actor=ACTOR))
+    check(state)
+    assert [s.finding.id for s in state.findings_in("s2")] == ["mine"]
+    state = do(state, state.accept("a", actor=ACTOR))
+    check(state)
+    assert state.findings_in("s0")[0].decision is Decision.ACCEPTED  # the live state, not a copy
+    state = do(state, state.delete_comment("mine", actor=ACTOR))
+    check(state)
+    assert state.findings_in("s2") == ()
+    state = do(state, state.undo(actor=ACTOR))  # the comment is back
+    check(state)
+    assert [s.finding.id for s in state.findings_in("s2")] == ["mine"]

@@ -73,14 +73,26 @@ class SectionsModel(QAbstractItemModel):
             self._index_rows(child)
 
     def refresh(self, section_ids: Iterable[str] = ()) -> None:
-        """The state of these sections changed (all of them when none is given)."""
+        """The state of these sections changed (all of them when none is given).
+
+        One ``dataChanged`` per parent over the span of changed rows: the view re-measures
+        its columns at every signal, and a bulk decision touches every section at once.
+        """
         ids = list(section_ids) or list(self._by_id)
+        spans: dict[int, tuple[_Node, int, int]] = {}  # id(parent) → (a child, first, last)
         for section_id in ids:
             node = self._by_id.get(section_id)
             if node is not None:
                 self._status[section_id] = self._status_of(section_id)
-                left = self._index_of(node, 0)
-                self.dataChanged.emit(left, left.siblingAtColumn(1))
+                row = self._rows[id(node)]
+                key = id(node.parent)
+                _, first, last = spans.get(key, (node, row, row))
+                spans[key] = (node, min(first, row), max(last, row))
+        for node, first, last in spans.values():
+            left = self._index_of(node, 0)
+            self.dataChanged.emit(
+                left.siblingAtRow(first), left.siblingAtRow(last).siblingAtColumn(1)
+            )
 
     def index_of(self, section_id: str) -> QModelIndex:
         node = self._by_id.get(section_id)
