@@ -45,10 +45,10 @@ def sync_events(review_id: str) -> Response:
     )
 
 
-def _date(name: str, default: dt.date) -> dt.date:
+def _date(name: str) -> dt.date | None:
     raw = request.args.get(name)
     if raw is None:
-        return default
+        return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
@@ -58,8 +58,10 @@ def _date(name: str, default: dt.date) -> dt.date:
 @reviews.get("/v1/stats")
 def stats() -> Response:
     team = authenticate()
-    last = _date("to", dt.datetime.now(dt.UTC).date())
-    first = _date("from", last - dt.timedelta(days=DEFAULT_RANGE_DAYS))
+    last = _date("to") or dt.datetime.now(dt.UTC).date()
+    # The default range ends at year 1 for a "to" in its first days (date arithmetic would
+    # overflow there: a 500 schemathesis found).
+    first = _date("from") or dt.date.fromordinal(max(1, last.toordinal() - DEFAULT_RANGE_DAYS))
     if first > last:
         raise Problem(422, "INVALID_PARAMETER", "from must not be after to.")
     if (last - first).days > MAX_RANGE_DAYS:

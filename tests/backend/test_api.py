@@ -137,6 +137,11 @@ def test_event_sync_is_idempotent_and_folds_like_the_desktop(client: httpx.Clien
     assert stats["acceptance"]["by_framework_point"]["hawkeye:13"]["pending"] == 1
     past = client.get("/v1/stats", params={"from": "2020-01-01", "to": "2020-12-31"}).json()
     assert past["reviews"] == 0
+    # Dates at the start of the calendar: a range, or a refusal, never a 500.
+    ancient = client.get("/v1/stats", params={"to": "0001-01-02"})
+    assert ancient.status_code == 200, ancient.text
+    backwards = client.get("/v1/stats", params={"from": "2000-01-04", "to": "0001-01-02"})
+    assert backwards.status_code == 422
     clash = sync_body("reject", seq=2, event_id="e3")  # a second event with seq 2
     refused = client.post(f"/v1/reviews/{review}/events", json=clash)
     assert refused.status_code == 422
