@@ -35,25 +35,13 @@ from pathlib import Path
 
 from aiprism_desktop.app.settings import declared
 from bench import realistic
-from tests.fakes.bedrock_scenario import ModelScript, Outcome, Scenario
+from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
 from tests.fakes.fake_bedrock import FakeBedrock
 
 LATENCY_S = float(os.environ.get("BENCH_FAKE_LATENCY", "2.0"))
 QUOTA = 3
 BEDROCK_TARGET = 1.15
 QUOTA_TARGET = 1.3
-FINDING = {
-    "type": "important",
-    "risk": "medium",
-    "category": "Evidence",
-    "description": "State the evidence this section relies on.",
-    "suggestion": "Attach it.",
-    "example": "",
-    "questions": [],
-    "quote": "",
-    "framework_refs": [13],
-    "confidence": 0.8,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +56,9 @@ class RunResult:
 @contextmanager
 def fake_bedrock(max_concurrent: int | None) -> Iterator[FakeBedrock]:
     script = ModelScript(
-        outcomes=(Outcome(findings=(FINDING,)),), latency=LATENCY_S, max_concurrent=max_concurrent
+        outcomes=(Outcome(findings=(EVIDENCE_FINDING,)),),
+        latency=LATENCY_S,
+        max_concurrent=max_concurrent,
     )
     # Every model of the chain is scripted alike: with a quota, falling back to another model
     # would not escape it (an account-wide limit).

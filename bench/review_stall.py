@@ -29,8 +29,9 @@ from aiprism_desktop.app.logging_setup import remove_app_handlers
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.app.session import ReviewSession
 from bench import realistic
-from bench.review_process import FINDING, LATENCY_S
+from bench.review_process import LATENCY_S
 from bench.stall_probe import StallProbe
+from tests.fakes.bedrock_scenario import EVIDENCE_FINDING
 from tests.support.paths import REPO_ROOT
 
 TARGET_MS = 50.0
@@ -45,7 +46,7 @@ def fake_bedrock_process(directory: Path) -> Iterator[str]:
             {
                 "default": {
                     "latency": LATENCY_S,
-                    "outcomes": [{"kind": "success", "findings": [FINDING]}],
+                    "outcomes": [{"kind": "success", "findings": [EVIDENCE_FINDING]}],
                 }
             }
         ),

@@ -47,7 +47,7 @@ from aiprism_desktop.ui.models.findings_model import STATE_ROLE
 from aiprism_desktop.ui.widgets.card_delegate import CardDelegate
 from bench import document as document_bench
 from bench.stall_probe import StallProbe
-from tests.fakes.bedrock_scenario import ModelScript, Outcome, Scenario
+from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
 from tests.fakes.fake_bedrock import FakeBedrock
 
 STALL_TARGET_MS = 50.0
@@ -56,18 +56,6 @@ LATENCY_S = 2.0
 CONCURRENCY = 8
 COMMENTS = 1000
 KEYPRESSES = 40
-FINDING = {
-    "type": "important",
-    "risk": "medium",
-    "category": "Evidence",
-    "description": "State the evidence this section relies on.",
-    "suggestion": "Attach it.",
-    "example": "",
-    "questions": [],
-    "quote": "",
-    "framework_refs": [13],
-    "confidence": 0.8,
-}
 
 
 async def until(condition: Callable[[], bool], timeout_s: float = 300) -> None:
@@ -219,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args(args)
     scenario = Scenario(
-        default=ModelScript(outcomes=(Outcome(findings=(FINDING,) * 3),), latency=LATENCY_S)
+        default=ModelScript(
+            outcomes=(Outcome(findings=(EVIDENCE_FINDING,) * 3),), latency=LATENCY_S
+        )
     )
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as directory, FakeBedrock(scenario) as fake:

@@ -15,23 +15,10 @@ from aiprism_desktop.app import models
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.core.findings import Action, Decision, DecisionEvent
-from tests.fakes.bedrock_scenario import ModelScript, Outcome, Scenario
+from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.support.app_services import SAMPLE, close
 from tests.support.bedrock_harness import BASE_IDS
-
-FINDING = {
-    "type": "important",
-    "risk": "medium",
-    "category": "Evidence",
-    "description": "State the evidence this section relies on.",
-    "suggestion": "Attach it.",
-    "example": "",
-    "questions": [],
-    "quote": "",
-    "framework_refs": [13],
-    "confidence": 0.8,
-}
 
 
 @pytest.fixture
@@ -44,7 +31,7 @@ def throttled_first_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedro
                 outcomes=(Outcome(kind="error", error="throttling", retry_after=120),)
             )
         },
-        default=ModelScript(outcomes=(Outcome(findings=(FINDING,)),), latency=0.05),
+        default=ModelScript(outcomes=(Outcome(findings=(EVIDENCE_FINDING,)),), latency=0.05),
     )
     with FakeBedrock(scenario) as fake:
         monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.endpoint_url)
@@ -116,6 +103,6 @@ async def test_analyze_all_shows_attempts_live_and_keeps_every_decision(
         assert result.docx.comments_added == len(accepted)
         comments = docx.Document(str(out)).comments
         assert len(comments) == len(accepted)
-        assert all(str(FINDING["description"]) in c.text for c in comments)
+        assert all(str(EVIDENCE_FINDING["description"]) in c.text for c in comments)
     finally:
         await close(services)

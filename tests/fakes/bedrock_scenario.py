@@ -41,6 +41,22 @@ _OUTCOME_KINDS: frozenset[str] = frozenset(
 GEO_PREFIXES: frozenset[str] = frozenset(("us", "eu", "apac", "global", "jp", "au", "us-gov", "ca"))
 
 
+# A model answer the benches and the Bedrock window/session tests script: one finding that
+# quotes nothing, so it lands on the section as a whole whatever the section says.
+EVIDENCE_FINDING: dict[str, object] = {
+    "type": "important",
+    "risk": "medium",
+    "category": "Evidence",
+    "description": "State the evidence this section relies on.",
+    "suggestion": "Attach it.",
+    "example": "",
+    "questions": [],
+    "quote": "",
+    "framework_refs": [13],
+    "confidence": 0.8,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ErrorSpec:
     """One modeled Bedrock error: the ``x-amzn-ErrorType`` code, HTTP status and message."""

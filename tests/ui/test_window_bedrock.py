@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from aiprism_desktop.app import events as ev
 from aiprism_desktop.core.findings import Decision
 from aiprism_desktop.ui.main_window import MainWindow
-from tests.fakes.bedrock_scenario import ModelScript, Outcome, Scenario
+from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.support.bedrock_harness import BASE_IDS
 from tests.support.export_factory import docx2python_comments
@@ -24,18 +24,6 @@ ANSWER = (
     "The timeline gives 5 March for the takeover but the appendix logs the first alert on "
     "4 March; say which one is right."
 )
-FINDING = {
-    "type": "important",
-    "risk": "medium",
-    "category": "Evidence",
-    "description": "State the evidence this section relies on.",
-    "suggestion": "Attach it.",
-    "example": "",
-    "questions": [],
-    "quote": "",
-    "framework_refs": [13],
-    "confidence": 0.8,
-}
 
 
 @pytest.fixture
@@ -48,7 +36,7 @@ def bedrock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedrock]:
             )
         },
         default=ModelScript(
-            outcomes=(Outcome(findings=(FINDING,)),),
+            outcomes=(Outcome(findings=(EVIDENCE_FINDING,)),),
             latency=0.05,
             delta_delay=0.05,
             chunk_chars=12,
@@ -123,7 +111,7 @@ def test_throttled_model_is_shown_live_and_cooling_down_and_the_review_completes
     out = tmp_path / "bedrock.reviewed.docx"
     result = run(qtbot, window.controller.export(out, reports=(), tracked_changes=False, s3=False))
     assert result.docx.comments_added == accepted
-    description = str(FINDING["description"])
+    description = str(EVIDENCE_FINDING["description"])
     assert all(description in text for *_rest, text in docx2python_comments(out))
 
 
