@@ -3,7 +3,8 @@
 Made for the frozen app (packaging/pyinstaller): a bundle that lacks a module, a data file, Qt
 plugin or package metadata fails here rather than in a reviewer's hands. Checks, in order:
 imports (botocore's service data included), resources, keyring backends, an offscreen window,
-and a .docx opened, reviewed offline and exported with its comments, read back. Nothing of the
+a .docx opened, reviewed offline and exported with its comments, read back, and the same
+export done by a child process, as the window does. Nothing of the
 user's is touched: the review runs in a temporary data folder. One line per check on stdout.
 """
 
@@ -115,12 +116,44 @@ def check_round_trip() -> str:
     return f"{len(after.sections)} sections, {added} comments exported and read back"
 
 
+def check_export_process() -> str:
+    """The window exports in a spawned child process: the frozen app must start one."""
+    import asyncio
+
+    from aiprism_desktop.app.export_worker import ExportWorker
+    from aiprism_desktop.app.services import AppServices
+    from aiprism_desktop.app.session import ReviewSession
+    from aiprism_desktop.core.ooxml.reader import read_document
+    from aiprism_desktop.core.resources import resources_dir
+
+    async def export(work: Path) -> tuple[int, int]:
+        worker = ExportWorker()
+        services = await AppServices.open(work / "data", export_worker=worker)
+        try:
+            session = await ReviewSession.open(services, resources_dir() / "samples" / SAMPLE)
+            await session.analyze()
+            await session.accept_all_pending()
+            result = await session.export(work / "reviewed.docx")
+            return result.docx.comments_added, await worker.run(os.getpid)
+        finally:
+            await services.close()
+
+    with tempfile.TemporaryDirectory(prefix="aiprism-self-test-") as scratch:
+        work = Path(scratch)
+        added, child = asyncio.run(export(work))
+        read_back = len(read_document(work / "reviewed.docx").comments)
+        if added < 1 or read_back < added or child == os.getpid():
+            raise RuntimeError(f"{added} comments exported, {read_back} read back")
+    return f"{added} comments exported by child process {child}, read back"
+
+
 CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("imports", check_imports),
     ("resources", check_resources),
     ("keyring", check_keyring),
     ("window", check_window),
     ("round trip", check_round_trip),
+    ("export process", check_export_process),
 )
 
 

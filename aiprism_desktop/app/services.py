@@ -39,6 +39,7 @@ from aiprism_desktop.store.store import Store
 if TYPE_CHECKING:
     import boto3
 
+    from aiprism_desktop.app.export_worker import ExportWorker
     from aiprism_desktop.providers.backend.settings import BackendSettings
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class AppServices:
     events: EventHub = field(default_factory=EventHub)
     # Builds a reviewer from a spec; by default the registry (tests and tools may wrap it).
     reviewer_factory: ReviewerFactory | None = None
+    # Runs exports in a child process (the window); None: in a thread (the CLI, tests).
+    export_worker: ExportWorker | None = None
     _session_overrides: dict[str, Any] = field(default_factory=dict)
     _credentials_generation: int = 0
     _pool: ProviderPool = field(init=False)
@@ -73,6 +76,7 @@ class AppServices:
         log_level: int = logging.INFO,
         console: bool = False,
         reviewer_factory: ReviewerFactory | None = None,
+        export_worker: ExportWorker | None = None,
     ) -> AppServices:
         """Open the store (migrating it), set up logging with redaction, load configuration."""
         paths = AppPaths.resolve(data_dir).ensure()
@@ -91,12 +95,15 @@ class AppServices:
             credentials=credentials,
             settings=settings,
             reviewer_factory=reviewer_factory,
+            export_worker=export_worker,
         )
 
     async def close(self) -> None:
         """Close the reviewers and the store; safe to call twice."""
         await self._pool.close()
         await self.store.close()
+        if self.export_worker is not None:
+            await self.export_worker.aclose()
 
     # -- settings ---------------------------------------------------------------------------
     async def set_setting(self, key: str, value: Any, *, session_only: bool = False) -> None:

@@ -370,7 +370,11 @@ class ReviewSession:
     ) -> ExportResult:
         """Write the reviewed .docx and reports; with ``s3``, upload them to the bucket."""
         result = await export_review(
-            self.snapshot(), out, reports=reports, tracked_changes=tracked_changes
+            self.snapshot(),
+            out,
+            reports=reports,
+            tracked_changes=tracked_changes,
+            worker=self.services.export_worker,
         )
         if not s3:
             return result

@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from aiprism_desktop.app.export_worker import ExportWorker
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.ui import theme as themes
 from aiprism_desktop.ui.commands import install_commands
@@ -84,7 +85,7 @@ async def open_window(
     hints = QGuiApplication.styleHints()
     hints.colorSchemeChanged.connect(lambda _scheme: presenter.settings_changed(("ui.theme",)))
     _install_error_hooks(window)
-    factory = services or (lambda: AppServices.open(data_dir))
+    factory = services or (lambda: AppServices.open(data_dir, export_worker=ExportWorker()))
     await window.controller.start(factory, watch_interval_s=watch_interval_s)
     freeze_long_lived()  # Qt, the widgets and the services are here to stay
     if document is not None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 
 def main() -> int:
+    # The window exports in a spawned child: this same executable, told by multiprocessing's
+    # arguments to run the child's loop instead of the app.
+    multiprocessing.freeze_support()
     args = sys.argv[1:]
     if args == ["--self-test"]:
         from aiprism_desktop.selftest import main as self_test
