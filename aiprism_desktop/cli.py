@@ -22,7 +22,6 @@ are distinct per failure class (see ``ExitCode``).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import io
 import logging
@@ -47,13 +46,13 @@ if TYPE_CHECKING:
     from aiprism_desktop.app.services import AppServices
 
 Handler = Callable[[argparse.Namespace, "AppServices"], Awaitable[int]]
+FileHandler = Callable[[argparse.Namespace], int]
 
 # The dispatch table: subcommand → "module:function" under aiprism_desktop.commands. A handler's
 # module is imported only when its subcommand runs, so `aiprism --version` and `aiprism sections`
 # never pay for boto3 or the rule pack.
 COMMANDS: dict[str, str] = {
     "review": "review_cmd:run_review",
-    "sections": "inspect_cmds:run_sections",
     "findings": "inspect_cmds:run_findings",
     "stats": "inspect_cmds:run_stats",
     "export": "review_cmd:run_export",
@@ -65,6 +64,10 @@ COMMANDS: dict[str, str] = {
     "credentials": "config_cmd:run_credentials",
     "outbox": "outbox_cmd:run_outbox",
     "sync": "sync_cmd:run_sync",
+}
+# Subcommands that only read the file they are given: no services, no event loop.
+FILE_COMMANDS: dict[str, str] = {
+    "sections": "sections_cmd:run_sections",
 }
 
 
@@ -223,9 +226,22 @@ def _add_provider_options(parser: argparse.ArgumentParser) -> None:
 
 def handler_for(command: str) -> Handler:
     """The function that runs a subcommand."""
-    module_name, function = COMMANDS[command].split(":")
+    return cast(Handler, _function(COMMANDS[command]))
+
+
+def _function(target: str) -> object:
+    module_name, function = target.split(":")
     module = importlib.import_module(f"aiprism_desktop.commands.{module_name}")
-    return cast(Handler, getattr(module, function))
+    return getattr(module, function)
+
+
+def run_file_command(args: argparse.Namespace) -> int:
+    """Run a subcommand that needs nothing but its file."""
+    handler = cast(FileHandler, _function(FILE_COMMANDS[args.command]))
+    try:
+        return handler(args)
+    except AIPrismError as error:
+        return _failed(args, error)
 
 
 async def run_command(args: argparse.Namespace) -> int:
@@ -281,6 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exit_.code or 0)
+    if args.command in FILE_COMMANDS:
+        return run_file_command(args)
+    import asyncio  # ~45 ms: not for --version, --help or the file commands
+
     try:
         return asyncio.run(run_command(args))
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""``aiprism sections``, ``aiprism findings`` and ``aiprism stats``."""
+"""``aiprism findings`` and ``aiprism stats``."""
 
 from __future__ import annotations
 
@@ -8,44 +8,6 @@ from typing import Any
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.commands.common import ExitCode, emit_json, open_session
 from aiprism_desktop.core.codec import finding_to_dict
-
-
-async def run_sections(args: argparse.Namespace, services: AppServices) -> int:
-    """List the sections the document is split into."""
-    document = await services.open_document(args.file)
-    rows = [
-        {
-            "number": number,
-            "id": section.id,
-            "title": section.title,
-            "level": section.level,
-            "kind": section.kind.value,
-            "blocks": len(section.blocks),
-            "characters": len(section.text),
-            "empty": section.is_empty,
-        }
-        for number, section in enumerate(document.sections, start=1)
-    ]
-    if args.json:
-        emit_json(
-            {
-                "document": str(document.path),
-                "title": document.title,
-                "sha256": document.sha256,
-                "warnings": [{"code": w.code, "message": w.message} for w in document.warnings],
-                "existing_comments": len(document.comments),
-                "sections": rows,
-            }
-        )
-        return ExitCode.OK
-    print(f"{document.title} — {len(rows)} section(s)")
-    for warning in document.warnings:
-        print(f"note: {warning.message}")
-    for row in rows:
-        indent = "  " * max(0, int(row["level"]) - 1)
-        marks = " (empty)" if row["empty"] else ""
-        print(f"{row['number']:>3}. {indent}{row['title']}{marks}  [{row['characters']} chars]")
-    return ExitCode.OK
 
 
 async def run_findings(args: argparse.Namespace, services: AppServices) -> int:

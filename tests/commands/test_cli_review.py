@@ -106,6 +106,19 @@ def test_sections_json_lists_the_outline(run_cli: RunCli) -> None:
     assert "Timeline of Events" in titles
 
 
+def test_sections_only_reads_the_file(run_cli: RunCli, tmp_path: Path) -> None:
+    """No review database, log or keyring is opened to list sections (it starts faster)."""
+    data_dir = tmp_path / "data"
+    result = run_cli("--data-dir", data_dir, "sections", SAMPLE)
+    assert result.returncode == 0, result.stderr
+    assert "12 section(s)" in result.stdout
+    assert not data_dir.exists()
+    refused = run_cli("--data-dir", data_dir, "--json", "sections", tmp_path / "nope.docx")
+    assert refused.returncode == 3
+    assert json.loads(refused.stdout)["error"]["code"] == "DOC_NOT_FOUND"
+    assert not data_dir.exists()
+
+
 def test_bad_input_exits_3_with_a_clear_message(run_cli: RunCli, tmp_path: Path) -> None:
     junk = tmp_path / "junk.docx"
     junk.write_bytes(random.Random(7).randbytes(4096))

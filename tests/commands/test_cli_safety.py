@@ -222,8 +222,8 @@ def test_a_file_in_place_of_the_data_dir_is_a_clear_error(run_cli: RunCli, tmp_p
     in_the_way = tmp_path / "data"
     in_the_way.write_text("not a folder", encoding="utf-8")
     for result in (
-        run_cli("--data-dir", in_the_way, "sections", SAMPLE),
-        run_cli("sections", SAMPLE, extra_env={"AIPRISM_DATA_DIR": str(in_the_way)}),
+        run_cli("--data-dir", in_the_way, "findings", SAMPLE),
+        run_cli("findings", SAMPLE, extra_env={"AIPRISM_DATA_DIR": str(in_the_way)}),
     ):
         assert result.returncode == 7
         assert "Traceback" not in result.stderr
