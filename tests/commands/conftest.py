@@ -14,6 +14,9 @@ from aiprism_desktop.core.resources import resources_dir
 
 SAMPLE = resources_dir() / "samples" / "investigation_report.docx"
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
+# Root (as CI runs) ignores file permissions through two capabilities; a child started without
+# them is bound by permissions as a reviewer's own account is (setpriv: util-linux).
+WITHOUT_ROOT_POWERS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 
 
 @pytest.fixture
@@ -34,10 +37,12 @@ def run_cli(cli_env: dict[str, str]) -> RunCli:
         extra_env: Mapping[str, str] | None = None,
         timeout: float = 120,
         stdin: str | None = None,
+        bound_by_permissions: bool = False,
     ) -> subprocess.CompletedProcess[str]:
         env = {**cli_env, **(extra_env or {})}
+        prefix = WITHOUT_ROOT_POWERS if bound_by_permissions and os.geteuid() == 0 else []
         return subprocess.run(
-            [sys.executable, "-m", "aiprism_desktop.cli", *map(str, args)],
+            [*prefix, sys.executable, "-m", "aiprism_desktop.cli", *map(str, args)],
             capture_output=True,
             text=True,
             env=env,
