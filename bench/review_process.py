@@ -35,6 +35,7 @@ from pathlib import Path
 
 from aiprism_desktop.app.settings import declared
 from bench import realistic
+from bench.bytecode import ensure_compiled
 from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
 from tests.fakes.fake_bedrock import FakeBedrock
 
@@ -51,6 +52,8 @@ class RunResult:
     calls: int
     throttled: int
     report: dict[str, object]
+    lead_s: float = 0.0  # process start → first model request at the fake
+    tail_s: float = 0.0  # last model answer → process exit (export and report)
 
 
 @contextmanager
@@ -68,8 +71,8 @@ def fake_bedrock(max_concurrent: int | None) -> Iterator[FakeBedrock]:
 
 def review(
     document: Path, work: Path, *, provider: str, endpoint: str | None
-) -> tuple[float, float]:
-    """One ``aiprism review`` process; its wall time and CPU time."""
+) -> tuple[float, float, float]:
+    """One ``aiprism review`` process; its wall time, CPU time and start (time.monotonic)."""
     env = {
         **os.environ,
         "AIPRISM_DATA_DIR": str(work / "data"),
@@ -94,30 +97,36 @@ def review(
         "--force",
     ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
+    started = time.monotonic()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - started
+    wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"aiprism review failed ({done.returncode}):\n{done.stderr[-2000:]}")
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return wall, cpu
+    return wall, cpu, started
 
 
 def one_run(document: Path, scenario: str) -> RunResult:
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
+        lead = tail = 0.0
         if scenario == "offline":
-            wall, cpu = review(document, work, provider="offline", endpoint=None)
+            wall, cpu, _started = review(document, work, provider="offline", endpoint=None)
             calls = throttled = 0
         else:
             with fake_bedrock(QUOTA if scenario == "quota" else None) as fake:
-                wall, cpu = review(document, work, provider="bedrock", endpoint=fake.endpoint_url)
+                wall, cpu, started = review(
+                    document, work, provider="bedrock", endpoint=fake.endpoint_url
+                )
                 converse = [r for r in fake.requests if r.operation.startswith("converse")]
                 calls = sum(1 for r in converse if not r.outcome.startswith("throttled"))
                 throttled = len(converse) - calls
+                arrivals = sorted(r.received_at for r in converse)
+                lead = arrivals[0] - started
+                tail = started + wall - (arrivals[-1] + LATENCY_S)
         report = json.loads((work / "report.json").read_text(encoding="utf-8"))
-    return RunResult(wall, cpu, calls, throttled, report)
+    return RunResult(wall, cpu, calls, throttled, report, lead, tail)
 
 
 def _row(label: str, values: list[float], unit: str = "s") -> str:
@@ -147,6 +156,8 @@ def report_scenario(name: str, runs: list[RunResult], concurrency: int) -> None:
     print(f"  throttled requests             max {max(r.throttled for r in runs)}")
     print(f"  ideal                          {ideal:.1f} s (2 s × ceil(n / {width}))")
     print(_row("ratio to ideal", ratios, f"×  {verdict} (target ≤ {target})"))
+    print(_row("start → first model call", [r.lead_s for r in runs]))
+    print(_row("last answer → exit", [r.tail_s for r in runs]))
     print(f"  sections failed                {failed}")
     levels = [info.get("concurrency") for info in run_info if isinstance(info, dict)]
     print(f"  adaptive concurrency settled   {levels[-1]}")
@@ -157,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", choices=("bedrock", "quota", "offline"))
     args = parser.parse_args(argv)
+    ensure_compiled()
     concurrency = int(declared("review.concurrency").default)
     with tempfile.TemporaryDirectory() as directory:
         document = realistic.generate(Path(directory) / "realistic.docx")

@@ -46,6 +46,7 @@ from aiprism_desktop.ui.main_window import MainWindow
 from aiprism_desktop.ui.models.findings_model import STATE_ROLE
 from aiprism_desktop.ui.widgets.card_delegate import CardDelegate
 from bench import document as document_bench
+from bench.bytecode import ensure_compiled
 from bench.stall_probe import StallProbe
 from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
 from tests.fakes.fake_bedrock import FakeBedrock
@@ -173,6 +174,7 @@ def cold_start_child() -> int:
 
 
 def cold_starts(work: Path, repeat: int) -> list[float]:
+    ensure_compiled()
     seconds = []
     for n in range(repeat):
         env = {**os.environ, "AIPRISM_BENCH_T0": f"{time.time():.6f}"}
