@@ -100,7 +100,7 @@ def test_running_out_of_room_mid_review_keeps_every_saved_document(tmp_path: Pat
 def test_cli_on_a_full_disk_exits_7_with_the_reason(tmp_path: Path) -> None:
     env = {**os.environ, "AIPRISM_DATA_DIR": str(tmp_path / "data")}
     result = run_child(
-        ["-m", "aiprism_desktop.cli", "sections", str(SAMPLE)], limit=20_000, env=env
+        ["-m", "aiprism_desktop.cli", "findings", str(SAMPLE)], limit=20_000, env=env
     )
     assert result.returncode == 7, result.stderr
     assert "Traceback" not in result.stderr

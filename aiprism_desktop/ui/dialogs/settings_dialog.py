@@ -81,37 +81,56 @@ class SettingsDialog(QDialog):
         )
         add_field(form, self.binder, "review.concurrency")
         add_field(form, self.binder, "ui.theme", labels=THEME_LABELS)
+        backend_form = QFormLayout()
         for setting in SETTINGS:  # settings of providers added later (e.g. the team backend)
-            if setting.key.split(".")[0] not in ("review", "ui", "aws", "bedrock"):
+            prefix = setting.key.split(".")[0]
+            if prefix == "backend":
+                add_field(backend_form, self.binder, setting.key)
+            elif prefix not in ("review", "ui", "aws", "bedrock"):
                 add_field(form, self.binder, setting.key)
         box = QGroupBox("Review")
         box.setLayout(form)
         tests = QFormLayout()
         self.results: dict[str, QLabel] = {}
         for provider in providers:
-            button = QPushButton(f"Test {PROVIDER_LABELS.get(provider, provider)}")
-            button.setAccessibleName(f"Test connection: {provider}")
-            result = QLabel()
-            result.setWordWrap(True)
-            result.setAccessibleName(f"Test result: {provider}")
-            self.results[provider] = result
-            button.clicked.connect(lambda _c=False, p=provider: self.test(p))
-            tests.addRow(button, result)
-        if "backend" in providers:
-            self.backend_token = QLineEdit()
-            self.backend_token.setEchoMode(QLineEdit.EchoMode.Password)
-            self.backend_token.setAccessibleName("Team backend token")
-            keep = QPushButton("Keep the token")
-            keep.clicked.connect(self.save_backend_token)
-            tests.addRow("Backend token", self.backend_token)
-            tests.addRow("", keep)
+            button, result = self._test_row(provider)
+            if provider == "backend":
+                self._add_backend_token(backend_form)
+                backend_form.addRow(button, result)
+            else:
+                tests.addRow(button, result)
         test_box = QGroupBox("Test connection")
         test_box.setLayout(tests)
         layout = QVBoxLayout(page)
         layout.addWidget(box)
+        if backend_form.rowCount():
+            backend_box = QGroupBox("Team backend")
+            backend_box.setLayout(backend_form)
+            layout.addWidget(backend_box)
         layout.addWidget(test_box)
         layout.addStretch(1)
         return page
+
+    def _test_row(self, provider: str) -> tuple[QPushButton, QLabel]:
+        button = QPushButton(f"Test {PROVIDER_LABELS.get(provider, provider)}")
+        button.setAccessibleName(f"Test connection: {provider}")
+        result = QLabel()
+        result.setWordWrap(True)
+        result.setAccessibleName(f"Test result: {provider}")
+        self.results[provider] = result
+        button.clicked.connect(lambda _c=False, p=provider: self.test(p))
+        return button, result
+
+    def _add_backend_token(self, form: QFormLayout) -> None:
+        """The token goes to the keyring through the secrets layer; the field never shows it."""
+        self.backend_token = QLineEdit()
+        self.backend_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.backend_token.setAccessibleName("Team backend token")
+        self.backend_token.setPlaceholderText("paste the token your team's admin gave you")
+        keep = QPushButton("Keep the token")
+        keep.clicked.connect(self.save_backend_token)
+        form.addRow("Token", self.backend_token)
+        form.addRow("", keep)
 
     def test(self, provider: str) -> None:
         async def work() -> str:
