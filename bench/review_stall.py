@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import statistics
@@ -109,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
                 stalls, walls = [], []
                 for run in range(args.repeat):
                     data_dir = directory / f"data-{provider}-{run}"
+                    # The previous run's session is cyclic garbage of ~100k objects: left for
+                    # the collector, its next full pass would walk it in the middle of this run
+                    # (50-140 ms stalls), which a window (a fresh review, the old one frozen)
+                    # or a new CLI process never sees.
+                    gc.collect()
                     stall, wall = asyncio.run(one_review(document, data_dir, provider))
                     stalls.append(stall)
                     walls.append(wall)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import subprocess
@@ -236,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.set_event_loop(loop)
         loop.set_default_executor(ThreadPoolExecutor(8))
         for n in range(options.repeat):
+            gc.collect()  # each run starts as a new window would, not amid the last one's garbage
             runs.append(loop.run_until_complete(one_run(document, work / f"run{n}", fake)))
         colds = cold_starts(work, max(options.repeat, 3))
     load = os.getloadavg()[0]
