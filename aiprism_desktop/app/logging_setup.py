@@ -41,7 +41,41 @@ def _private_opener(path: str, flags: int) -> int:
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating file handler whose files (current and rotated) are readable by the owner only."""
+    """A rotating file handler whose files (current and rotated) are readable by the owner only.
+
+    When the file cannot be written (a full disk, a removed folder) it says so once, in one
+    line, instead of logging's default: a traceback on stderr for every record.
+    """
+
+    _told: bool = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            self._cannot_write(error)
+        else:
+            super().handleError(record)  # a bug of ours: the full report
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as error:  # on close, outside emit's handling
+            self._cannot_write(error)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as error:  # closing flushes what a full disk refused
+            self._cannot_write(error)
+
+    def _cannot_write(self, error: OSError) -> None:
+        if not self._told and logging.raiseExceptions and sys.stderr is not None:
+            self._told = True
+            reason = error.strerror or type(error).__name__
+            sys.stderr.write(
+                f"aiprism: the log file {self.baseFilename} cannot be written ({reason}); "
+                "the review goes on without it.\n"
+            )
 
     def _open(self) -> io.TextIOWrapper:
         stream = open(  # noqa: SIM115 - the handler owns and closes the stream

@@ -106,3 +106,22 @@ def test_default_log_dir_follows_xdg_state_home(isolated_app_dirs: Path) -> None
 def test_unknown_level_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown log level"):
         configure_logging(tmp_path, "CHATTY", console=False)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_log_file_on_a_full_disk_is_reported_once_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging(tmp_path, "INFO", console=False)
+    (handler,) = [h for h in logging.getLogger().handlers if getattr(h, "_aiprism_handler", False)]
+    assert isinstance(handler, logging_setup.PrivateRotatingFileHandler)
+    assert handler.stream is not None
+    handler.stream.close()
+    handler.stream = open("/dev/full", "w", encoding="utf-8")  # noqa: SIM115 - every write: ENOSPC
+    for n in range(3):
+        logging.getLogger("aiprism_desktop.test").warning("record %d", n)
+    remove_app_handlers()  # as on quit: closing flushes into the full disk once more
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1, err
+    assert "cannot be written (No space left on device)" in err
