@@ -110,10 +110,12 @@ def main(argv: list[str] | None = None) -> int:
                 stalls, walls = [], []
                 for run in range(args.repeat):
                     data_dir = directory / f"data-{provider}-{run}"
-                    # The previous run's session is cyclic garbage of ~100k objects: left for
-                    # the collector, its next full pass would walk it in the middle of this run
-                    # (50-140 ms stalls), which a window (a fresh review, the old one frozen)
-                    # or a new CLI process never sees.
+                    # Left to the collector, the previous run's leftovers (its services and
+                    # session are cyclic garbage: 11.5k objects for this document, its blocks
+                    # among them) and the survivors of its allocations made full collections
+                    # in the middle of this run take 46-140 ms (measured with gc.callbacks):
+                    # stalls a window (which freezes what it holds) or a new CLI process never
+                    # sees.
                     gc.collect()
                     stall, wall = asyncio.run(one_review(document, data_dir, provider))
                     stalls.append(stall)
