@@ -18,6 +18,7 @@ from aiprism_desktop.ui.main_window import MainWindow
 from aiprism_desktop.ui.memory import freeze_long_lived
 
 FOLLOW_MS = 40  # the heavier views follow a burst of events after this pause
+FIRST_SECTION_DELAY_MS = 20  # about one frame: the page paints before the long layout
 
 
 class ReviewPresenter(QObject):
@@ -98,9 +99,17 @@ class ReviewPresenter(QObject):
         self.live.clear()
         first = document.sections[0].id if document.sections else ""
         w.navigator.select(first)
-        # The first section's text is laid out on the next turn of the loop, so opening a long
-        # document never does all its work in one go.
-        QTimer.singleShot(0, lambda: self.show_section(first))
+
+        # The first section's text is laid out a frame later, after the page has painted: a
+        # 0 ms timer ran before that paint, in the same turn of the loop, and a long section
+        # (setHtml ~20 ms) plus the first paint (~30 ms) stalled the window 20-48 ms; now
+        # 9-24 ms (bench/ui_latency.py). Meanwhile the reviewer may have picked another
+        # section (or opened another document): what the navigator shows then is shown.
+        def show_chosen() -> None:
+            if self.session is session:
+                self.show_section(w.navigator.current_id() or first)
+
+        QTimer.singleShot(FIRST_SECTION_DELAY_MS, show_chosen)
         self._mark(())
         opened = f"Opened {document.path.name}: {len(document.sections)} sections."
         w.status.showMessage(" ".join([opened, *session.notes]), 15000 if session.notes else 0)

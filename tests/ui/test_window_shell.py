@@ -179,3 +179,27 @@ def test_the_window_takes_the_gil_back_within_a_millisecond(window: MainWindow) 
     # at each of the dozens of times a turn of the loop takes the GIL back (bench/ui_latency).
     assert window.isVisible()
     assert sys.getswitchinterval() <= 0.001
+
+
+def test_a_section_picked_as_the_document_opens_stays_shown(
+    qtbot: QtBot, qloop: object, data_dir: Path
+) -> None:
+    """The first section is laid out a frame after the open: a section the reviewer picks in
+    that frame must not be replaced by it."""
+    window = run(qtbot, open_window(None, data_dir=data_dir))
+    try:
+        picked: list[str] = []
+
+        def pick_third(session: object) -> None:
+            section_id = window.controller.session.document.sections[2].id  # type: ignore[union-attr]
+            window.navigator.activate(section_id)
+            picked.append(section_id)
+
+        window.controller.document_opened.connect(pick_third)
+        window.open_path(SAMPLE)
+        qtbot.waitUntil(lambda: bool(picked), timeout=30_000)
+        qtbot.wait(200)  # well past the delayed first layout
+        assert window.section_view.section is not None
+        assert window.section_view.section.id == picked[0]
+    finally:
+        close_window(qtbot, window)
