@@ -15,29 +15,18 @@ from aiprism_desktop.app import models
 from aiprism_desktop.app.services import AppServices
 from aiprism_desktop.app.session import ReviewSession
 from aiprism_desktop.core.findings import Action, Decision, DecisionEvent
-from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
+from tests.fakes.bedrock_scenario import EVIDENCE_FINDING
 from tests.fakes.fake_bedrock import FakeBedrock
 from tests.support.app_services import SAMPLE, close
-from tests.support.bedrock_harness import BASE_IDS
+from tests.support.bedrock_harness import first_model_throttled, point_the_app_at
 
 
 @pytest.fixture
 def throttled_first_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedrock]:
     """Sonnet 4.5 is throttled with a long Retry-After (so the chain moves on); the next model
     answers every section, slowly enough that decisions are made while sections still run."""
-    scenario = Scenario(
-        models={
-            BASE_IDS["sonnet-4-5"]: ModelScript(
-                outcomes=(Outcome(kind="error", error="throttling", retry_after=120),)
-            )
-        },
-        default=ModelScript(outcomes=(Outcome(findings=(EVIDENCE_FINDING,)),), latency=0.05),
-    )
-    with FakeBedrock(scenario) as fake:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.endpoint_url)
-        monkeypatch.setenv("AWS_REGION", "us-east-1")
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDTESTFAKE")
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret")
+    with FakeBedrock(first_model_throttled(latency=0.05)) as fake:
+        point_the_app_at(fake, monkeypatch)
         yield fake
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import pytest
 
 from aiprism_desktop.core.document import Document
 from aiprism_desktop.core.frameworks import Framework, builtin_frameworks_dir, load_framework_file
@@ -15,6 +16,8 @@ from aiprism_desktop.providers.bedrock.chain.backoff import BackoffPolicy
 from aiprism_desktop.providers.bedrock.chain.chain import ChainSettings
 from aiprism_desktop.providers.bedrock.chain.profiles import ModelProfile, load_model_chain
 from aiprism_desktop.providers.bedrock.reviewer import BedrockReviewer, BedrockSettings
+from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
+from tests.fakes.fake_bedrock import FakeBedrock
 from tests.fakes.synthetic import make_document
 
 REGION = "us-east-1"
@@ -24,6 +27,30 @@ BASE_IDS = {p.key: p.base_id for p in CHAIN}
 FAST_BACKOFF = BackoffPolicy(base_s=0.01, cap_s=0.05)
 
 _FRAMEWORK: Framework | None = None
+
+
+EVIDENCE_ANSWER = Outcome(findings=(EVIDENCE_FINDING,))
+
+
+def first_model_throttled(answer: Outcome = EVIDENCE_ANSWER, **timing: Any) -> Scenario:
+    """Sonnet 4.5, first in the chain, is throttled with a long Retry-After (the chain moves on);
+    every other model gives ``answer``, timed by ``timing`` (ModelScript fields)."""
+    return Scenario(
+        models={
+            BASE_IDS["sonnet-4-5"]: ModelScript(
+                outcomes=(Outcome(kind="error", error="throttling", retry_after=120),)
+            )
+        },
+        default=ModelScript(outcomes=(answer,), **timing),
+    )
+
+
+def point_the_app_at(fake: FakeBedrock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment a Bedrock user has, with the fake as the Bedrock endpoint."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.endpoint_url)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDTESTFAKE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret")
 
 
 def framework() -> Framework:

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 from aiprism_desktop.app import events as ev
 from aiprism_desktop.core.findings import Decision
 from aiprism_desktop.ui.main_window import MainWindow
-from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, ModelScript, Outcome, Scenario
+from tests.fakes.bedrock_scenario import EVIDENCE_FINDING, Outcome
 from tests.fakes.fake_bedrock import FakeBedrock
-from tests.support.bedrock_harness import BASE_IDS
+from tests.support.bedrock_harness import first_model_throttled, point_the_app_at
 from tests.support.export_factory import docx2python_comments
 from tests.ui.conftest import run
 
@@ -29,24 +29,9 @@ ANSWER = (
 @pytest.fixture
 def bedrock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeBedrock]:
     """Sonnet 4.5 is throttled (long Retry-After); the others answer, streaming slowly."""
-    scenario = Scenario(
-        models={
-            BASE_IDS["sonnet-4-5"]: ModelScript(
-                outcomes=(Outcome(kind="error", error="throttling", retry_after=120),)
-            )
-        },
-        default=ModelScript(
-            outcomes=(Outcome(findings=(EVIDENCE_FINDING,)),),
-            latency=0.05,
-            delta_delay=0.05,
-            chunk_chars=12,
-        ),
-    )
+    scenario = first_model_throttled(latency=0.05, delta_delay=0.05, chunk_chars=12)
     with FakeBedrock(scenario) as fake:
-        monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", fake.endpoint_url)
-        monkeypatch.setenv("AWS_REGION", "us-east-1")
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDTESTFAKE")
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret")
+        point_the_app_at(fake, monkeypatch)
         yield fake
 
 
@@ -122,16 +107,7 @@ def test_chat_streams_can_be_stopped_and_the_answer_becomes_a_finding(
     session = window.controller.session
     assert session is not None
     bedrock.set_scenario(
-        Scenario(
-            models={
-                BASE_IDS["sonnet-4-5"]: ModelScript(
-                    outcomes=(Outcome(kind="error", error="throttling", retry_after=120),)
-                )
-            },
-            default=ModelScript(
-                outcomes=(Outcome(text=ANSWER),), latency=0.05, delta_delay=0.05, chunk_chars=12
-            ),
-        )
+        first_model_throttled(Outcome(text=ANSWER), latency=0.05, delta_delay=0.05, chunk_chars=12)
     )
     chat = window.chat
     window.registry["chat"].trigger()
