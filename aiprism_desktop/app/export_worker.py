@@ -25,7 +25,7 @@ from aiprism_desktop.core.errors import ExportError
 
 T = TypeVar("T")
 
-# What an export imports; the child imports it while the reviewer is still reading findings.
+# What an export imports: the child imports it as it starts, ahead of the first job.
 WRITER_MODULES = ("aiprism_desktop.app.exporting",)
 
 
@@ -49,11 +49,9 @@ class ExportWorker:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_warm,
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
                 )
-                self._pool.submit(_warm)  # the pool starts its child on the first submission
+                self._pool.submit(_warm)  # starts the child, which imports the writer
             return self._pool
 
     async def run(self, job: Callable[..., T], *args: object) -> T:
