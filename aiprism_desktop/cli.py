@@ -297,11 +297,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exit_.code or 0)
-    if args.command in FILE_COMMANDS:
-        return run_file_command(args)
-    import asyncio  # ~45 ms: not for --version, --help or the file commands
-
     try:
+        if args.command in FILE_COMMANDS:
+            return run_file_command(args)
+        import asyncio  # ~45 ms: not for --version, --help or the file commands
+
         return asyncio.run(run_command(args))
     except KeyboardInterrupt:
         fail("Cancelled. Sections that finished are kept and will not be asked again.")

@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,25 @@ def test_enable_model_names_an_unknown_key_even_without_a_region(run_cli: RunCli
     assert "There is no model 'nosuchmodel'" in result.stderr
     assert "sonnet-4-5" in result.stderr
     assert "region" not in result.stderr.lower()
+
+
+@pytest.mark.parametrize("command", ["sections", "findings"])
+def test_output_into_a_closed_pipe_ends_quietly(cli_env: dict[str, str], command: str) -> None:
+    """`aiprism sections x.docx | head`: the reader goes away; no traceback, exit 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write now fails with EPIPE
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "aiprism_desktop.cli", command, str(SAMPLE)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr
+    assert "Broken pipe" not in result.stderr
+    assert result.returncode == 0, result.stderr
